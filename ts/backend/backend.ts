@@ -1,0 +1,260 @@
+/**
+ * The kernel interface both backends implement ("wasm-simd" and "js").
+ *
+ * Every array argument is a Float32Array (or Int32Array) VIEW INTO THE WASM
+ * HEAP (see ts/wasm/memory.ts): the wasm backend turns `view.byteOffset` into
+ * a pointer, the js backend loops over the view. Callers allocate every
+ * output before the call; kernels never allocate, never throw and never read
+ * or write outside the views they are given. All validation (shapes, class
+ * indices, ranges) happens in TypeScript before a kernel is called.
+ *
+ * Kernel names are the same in every layer: `crossEntropyFwdBwd` here and in
+ * both backends, `cross_entropy_fwd_bwd` in Rust (crates/kernels) and as the
+ * wasm export (crates/wasm/src/exports.rs).
+ *
+ * Sums returned as `number` are accumulated in float64 (or in float32 blocks
+ * folded into float64), so that the mean of 4e6 elements stays within 1e-6
+ * relative of an exact reference.
+ */
+
+export type F32 = Float32Array;
+
+/** Element-wise unary ops. Values are shared with Rust (`UnaryOp` in elementwise.rs). */
+export const UnaryOp = {
+  neg: 0,
+  abs: 1,
+  exp: 2,
+  log: 3,
+  sqrt: 4,
+  relu: 5,
+  sigmoid: 6,
+  tanh: 7,
+} as const;
+export type UnaryOp = (typeof UnaryOp)[keyof typeof UnaryOp];
+
+/** Element-wise binary ops. Values are shared with Rust (`BinaryOp` in elementwise.rs). */
+export const BinaryOp = {
+  add: 0,
+  sub: 1,
+  mul: 2,
+  div: 3,
+} as const;
+export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];
+
+export type BackendName = "wasm-simd" | "js";
+
+export interface Backend {
+  readonly name: BackendName;
+
+  // ---- element-wise -------------------------------------------------------
+
+  /** out[i] = op(x[i]). `out` may alias `x`. */
+  unary(op: UnaryOp, x: F32, out: F32): void;
+
+  /**
+   * gx[i] = gy[i] * op'(x[i]), where y = op(x) is given too (cheaper for
+   * exp/sqrt/sigmoid/tanh): neg → -gy, abs → gy·sign(x) (0 at 0, as PyTorch),
+   * exp → gy·y, log → gy/x, sqrt → gy/(2y), relu → gy·[x>0],
+   * sigmoid → gy·y·(1−y), tanh → gy·(1−y²).
+   */
+  unaryBackward(op: UnaryOp, x: F32, y: F32, gy: F32, gx: F32): void;
+
+  /** out[i] = x[i] ** p (Math.pow semantics). */
+  powScalar(x: F32, p: number, out: F32): void;
+
+  /** gx[i] = gy[i] · p · x[i] ** (p − 1); p == 0 gives 0. */
+  powScalarBackward(x: F32, p: number, gy: F32, gx: F32): void;
+
+  /** out[i] = a[i] op b[i]; all the same length. `out` may alias `a` or `b`. */
+  binary(op: BinaryOp, a: F32, b: F32, out: F32): void;
+
+  /** out[i] = a[i] op s. `out` may alias `a`. */
+  binaryScalar(op: BinaryOp, a: F32, s: number, out: F32): void;
+
+  /**
+   * NumPy broadcasting in its general, strided form:
+   * out[idx] = a[Σ idx_d · aStrides[d]] op b[Σ idx_d · bStrides[d]]
+   * for every index idx of `outShape` (row-major, contiguous out).
+   * Strides are in elements; 0 on a broadcast dimension. outShape.length ≤ 8,
+   * the three arrays have the same length. Implementations should special-case
+   * the innermost dimension (strides 1/1, 1/0, 0/1) — e.g. a bias row — with a
+   * vector loop.
+   */
+  binaryBroadcast(
+    op: BinaryOp,
+    a: F32,
+    aStrides: ArrayLike<number>,
+    b: F32,
+    bStrides: ArrayLike<number>,
+    out: F32,
+    outShape: ArrayLike<number>,
+  ): void;
+
+  // ---- reductions ---------------------------------------------------------
+
+  /**
+   * x viewed as (outer, dim, inner): out[o·inner + i] = Σ_d x[(o·dim + d)·inner + i],
+   * accumulated accurately (float64). `sumAll` is sumAxis(x, 1, n, 1, out1).
+   */
+  sumAxis(x: F32, outer: number, dim: number, inner: number, out: F32): void;
+
+  /** As sumAxis, but the maximum (NaN propagates; dim ≥ 1). */
+  maxAxis(x: F32, outer: number, dim: number, inner: number, out: F32): void;
+
+  /** Σ x[i], accumulated accurately (float64). */
+  sum(x: F32): number;
+
+  // ---- matmul -------------------------------------------------------------
+
+  /**
+   * out(m, n) = A(m, k) · B(k, n), all row-major. With transA, `a` holds Aᵀ
+   * as a (k, m) array; with transB, `b` holds Bᵀ as an (n, k) array. With
+   * accumulate, out += A·B instead of out = A·B. k == 0 gives zeros.
+   * Forward of Linear: transB (weights are (out, in)); its backward products
+   * use transA / no transpose.
+   */
+  matmul(
+    a: F32,
+    b: F32,
+    out: F32,
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    accumulate: boolean,
+  ): void;
+
+  // ---- softmax ------------------------------------------------------------
+
+  /** x viewed as (outer, dim, inner), log-softmax along dim, max-shifted. */
+  logSoftmax(x: F32, outer: number, dim: number, inner: number, out: F32): void;
+  /** gx = gy − exp(y) · Σ_dim gy, with y = logSoftmax(x). */
+  logSoftmaxBackward(y: F32, gy: F32, outer: number, dim: number, inner: number, gx: F32): void;
+  /** x viewed as (outer, dim, inner), softmax along dim, max-shifted. */
+  softmax(x: F32, outer: number, dim: number, inner: number, out: F32): void;
+  /** gx = y · (gy − Σ_dim gy·y), with y = softmax(x). */
+  softmaxBackward(y: F32, gy: F32, outer: number, dim: number, inner: number, gx: F32): void;
+
+  // ---- losses: fused forward + gradient -----------------------------------
+  // Each returns Σ of the per-element (per-sample for cross entropy) losses,
+  // accumulated in float64. If `lossOut` is given it receives those per-element
+  // losses (reduction "none"). If `gradOut` is given it receives
+  // gradScale · ∂(Σ loss)/∂input, the gradient the backward pass will need
+  // (gradScale is 1/denominator for "mean", 1 otherwise). Reductions and
+  // denominators are decided in TypeScript (ts/losses/reduction.ts).
+
+  /** loss_i = (x_i − y_i)²; grad_i = 2(x_i − y_i). */
+  mseFwdBwd(input: F32, target: F32, lossOut: F32 | null, gradOut: F32 | null, gradScale: number): number;
+
+  /** loss_i = |x_i − y_i|; grad_i = sign(x_i − y_i) (0 at 0, as PyTorch). */
+  l1FwdBwd(input: F32, target: F32, lossOut: F32 | null, gradOut: F32 | null, gradScale: number): number;
+
+  /**
+   * loss_i = −w_i · (y_i · max(log x_i, −100) + (1 − y_i) · max(log(1 − x_i), −100));
+   * grad_i = w_i · (x_i − y_i) / max(x_i (1 − x_i), 1e-12) (PyTorch's formula).
+   * `weight` is null or already expanded to the input's length.
+   */
+  bceFwdBwd(
+    input: F32,
+    target: F32,
+    weight: F32 | null,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    gradScale: number,
+  ): number;
+
+  /**
+   * With l = 1 + (p_c − 1) y_i (p = posWeight, c = i mod classes; l = 1 without p):
+   * loss_i = w_i · ((1 − y_i) x_i + l · softplus(−x_i)),
+   * softplus(z) = max(z, 0) + log1p(exp(−|z|)) — finite for any finite x;
+   * grad_i = w_i · ((1 − y_i) − l · sigmoid(−x_i)).
+   * `weight` is null or expanded to the input's length; `posWeight` is null or
+   * has length `classes` (the input's last dimension).
+   */
+  bceWithLogitsFwdBwd(
+    input: F32,
+    target: F32,
+    weight: F32 | null,
+    posWeight: F32 | null,
+    classes: number,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    gradScale: number,
+  ): number;
+
+  /**
+   * Cross entropy over logits viewed as (n, classes, inner) — classes is
+   * dim 1, `inner` the product of d1…dk (1 for (N, C) and (C) input). With
+   * lse = log Σ_c exp(x_c) computed max-shifted, −log p_c = (max − x_c) + log Σ exp(x − max).
+   *
+   * Class-index targets (`probTargets` false): `target` holds n·inner
+   * integral values in [0, classes) or equal to `ignoreIndex` (validated by the
+   * caller). For a sample s with class t and ε = labelSmoothing:
+   *   loss_s = (1 − ε) · w_t · (−log p_t) + (ε / C) · Σ_c w_c · (−log p_c), 0 if ignored;
+   *   ∂loss_s/∂x_c = w-weighted: (1 − ε) · w_t · (p_c − [c = t]) + (ε / C) · (W · p_c − w_c),
+   *   where W = Σ_c w_c (w ≡ 1 without `weight`).
+   * Probability targets (`probTargets` true): `target` has the input's layout,
+   * q_c = (1 − ε) · target_c + ε / C:
+   *   loss_s = −Σ_c w_c · q_c · log p_c;  ∂loss_s/∂x_c = p_c · Σ_j w_j q_j − w_c q_c.
+   * `weight` is null or has length `classes`. `lossOut` has n·inner entries.
+   */
+  crossEntropyFwdBwd(
+    logits: F32,
+    target: F32,
+    weight: F32 | null,
+    n: number,
+    classes: number,
+    inner: number,
+    ignoreIndex: number,
+    labelSmoothing: number,
+    probTargets: boolean,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    gradScale: number,
+  ): number;
+
+  // ---- optimizers (in place) ----------------------------------------------
+
+  /**
+   * PyTorch's SGD, one step over one parameter, in place:
+   *   g = grad + weightDecay · p
+   *   if momentum ≠ 0: buf = firstStep ? g : momentum · buf + (1 − dampening) · g
+   *                    g = nesterov ? g + momentum · buf : buf
+   *   p −= lr · g
+   * `momentumBuf` is null when momentum is 0.
+   */
+  sgdStep(
+    param: F32,
+    grad: F32,
+    momentumBuf: F32 | null,
+    lr: number,
+    momentum: number,
+    dampening: number,
+    weightDecay: number,
+    nesterov: boolean,
+    firstStep: boolean,
+  ): void;
+
+  /**
+   * PyTorch's Adam (not AdamW), one step over one parameter, in place:
+   *   g = grad + weightDecay · p
+   *   m = β1 m + (1 − β1) g;  v = β2 v + (1 − β2) g²
+   *   if vMax: vMax = max(vMax, v), use vMax for v below (amsgrad)
+   *   p −= stepSize · m / (sqrt(v) / bc2Sqrt + eps)
+   * with stepSize = lr / (1 − β1^t) and bc2Sqrt = sqrt(1 − β2^t) from the caller.
+   */
+  adamStep(
+    param: F32,
+    grad: F32,
+    m: F32,
+    v: F32,
+    vMax: F32 | null,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    stepSize: number,
+    bc2Sqrt: number,
+  ): void;
+}
