@@ -48,7 +48,7 @@ export interface Backend {
 
   // ---- element-wise -------------------------------------------------------
 
-  /** out[i] = op(x[i]). `out` may alias `x`. */
+  /** out[i] = op(x[i]). Outputs never alias inputs (except the in-place kernels). */
   unary(op: UnaryOp, x: F32, out: F32): void;
 
   /**
@@ -65,10 +65,13 @@ export interface Backend {
   /** gx[i] = gy[i] · p · x[i] ** (p − 1); p == 0 gives 0. */
   powScalarBackward(x: F32, p: number, gy: F32, gx: F32): void;
 
-  /** out[i] = a[i] op b[i]; all the same length. `out` may alias `a` or `b`. */
+  /** out[i] = a[i] op b[i]; all the same length. */
   binary(op: BinaryOp, a: F32, b: F32, out: F32): void;
 
-  /** out[i] = a[i] op s. `out` may alias `a`. */
+  /** acc[i] += x[i] (gradient accumulation). */
+  addInPlace(acc: F32, x: F32): void;
+
+  /** out[i] = a[i] op s. */
   binaryScalar(op: BinaryOp, a: F32, s: number, out: F32): void;
 
   /**
