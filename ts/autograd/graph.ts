@@ -1,0 +1,160 @@
+/**
+ * Reverse-mode autograd: the recorded graph and the backward pass.
+ *
+ * Each op that sees an input requiring grad records a Node on its output: the
+ * inputs and a backward closure that maps the output's gradient to the
+ * inputs' gradients (forward and backward of an op sit side by side in
+ * ts/ops/*). `runBackward` walks the graph once in reverse topological order.
+ *
+ * As in PyTorch:
+ * - gradients accumulate into `.grad` of leaf tensors that require grad;
+ * - the graph is released after backward (saved tensors dropped), and a
+ *   second backward through it is an error;
+ * - backward runs with grad recording off.
+ * Gradients that flow between ops (not into a leaf's `.grad`) are freed as
+ * soon as backward ends, so a training step's wasm memory does not wait for
+ * the garbage collector.
+ */
+import type { Tensor } from "../tensor";
+
+export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
+
+export interface Node {
+  /** The op's name, for printing ("mul", "CrossEntropyLoss", …). */
+  readonly op: string;
+  inputs: Tensor[];
+  /** null once released by a backward pass. */
+  backward: BackwardFn | null;
+}
+
+let gradEnabled = true;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/**
+ * Runs `fn` without recording the graph (PyTorch's `torch.no_grad()`).
+ * Only the synchronous part of `fn` runs without grad.
+ */
+export function noGrad<T>(fn: () => T): T {
+  const previous = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = previous;
+  }
+}
+
+/** Whether an op on these inputs must record a node. */
+export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
+  if (!gradEnabled) return false;
+  for (const t of inputs) if (t != null && t.requiresGrad) return true;
+  return false;
+}
+
+/**
+ * Tensors created while a backward pass runs, freed when it ends
+ * (see `Tensor`'s constructor, which registers itself here).
+ */
+let scratch: Tensor[] | null = null;
+
+export function trackScratch(t: Tensor): void {
+  if (scratch !== null) scratch.push(t);
+}
+
+/** Runs `fn` with scratch tracking paused (for tensors that outlive backward). */
+export function keep<T>(fn: () => T): T {
+  const saved = scratch;
+  scratch = null;
+  try {
+    return fn();
+  } finally {
+    scratch = saved;
+  }
+}
+
+/** Topological order of the tensors reachable from `root` through recorded nodes. */
+function topologicalOrder(root: Tensor): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  // Iterative DFS: deep graphs (long unrolled loops) must not overflow the stack.
+  const stack: [Tensor, number][] = [[root, 0]];
+  visited.add(root);
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    const [t, next] = top;
+    const inputs = t.gradFn?.inputs ?? [];
+    if (next < inputs.length) {
+      top[1]++;
+      const input = inputs[next];
+      if (input.requiresGrad && !visited.has(input)) {
+        visited.add(input);
+        stack.push([input, 0]);
+      }
+    } else {
+      stack.pop();
+      order.push(t);
+    }
+  }
+  return order;
+}
+
+/**
+ * Back-propagates `grad` (the gradient of some scalar w.r.t. `root`, same
+ * shape as root) through the recorded graph, accumulating into leaves.
+ * `accumulate(leaf, g)` adds g to leaf.grad (it copies: g may be shared).
+ */
+export function runBackward(
+  root: Tensor,
+  grad: Tensor,
+  accumulate: (leaf: Tensor, g: Tensor) => void,
+  add: (a: Tensor, b: Tensor) => Tensor,
+): void {
+  const order = topologicalOrder(root);
+  const grads = new Map<Tensor, Tensor>([[root, grad]]);
+  const previousEnabled = gradEnabled;
+  const previousScratch = scratch;
+  const created: Tensor[] = [];
+  gradEnabled = false;
+  scratch = created;
+  try {
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      const g = grads.get(t);
+      if (g === undefined) continue;
+      grads.delete(t);
+      const node = t.gradFn;
+      if (node === null) {
+        if (t.requiresGrad) keep(() => accumulate(t, g));
+        continue;
+      }
+      if (node.backward === null) {
+        throw new Error(
+          `backward: trying to backward through the graph a second time (the graph of '${node.op}' was freed by an earlier backward)`,
+        );
+      }
+      const inputGrads = node.backward(g);
+      const inputs = node.inputs;
+      for (let k = 0; k < inputs.length; k++) {
+        const input = inputs[k];
+        const gi = inputGrads[k];
+        if (gi == null || !input.requiresGrad) continue;
+        const existing = grads.get(input);
+        grads.set(input, existing === undefined ? gi : add(existing, gi));
+      }
+    }
+  } finally {
+    gradEnabled = previousEnabled;
+    scratch = previousScratch;
+    for (const t of order) {
+      const node = t.gradFn;
+      if (node !== null) {
+        node.backward = null;
+        node.inputs = [];
+      }
+    }
+    for (const t of created) if (t !== grad) t.dispose();
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * neurenix: PyTorch-style losses with autograd for TypeScript, on Rust
+ * kernels compiled to WebAssembly SIMD128 (with a pure-JS fallback).
+ *
+ *   import * as nx from "neurenix";
+ *   const criterion = new nx.CrossEntropyLoss();
+ *   const loss = criterion(logits, targets);
+ *   loss.backward();
+ *
+ * Importing the package instantiates the kernels synchronously: there is
+ * nothing to initialise. See README.md for the whole API.
+ */
+export { Tensor, type TensorData, type TensorOptions, type NestedArray } from "./tensor";
+export { zeros, ones, full, randn, rand, arange, type FactoryOptions, type RandomOptions } from "./factories";
+export { noGrad } from "./autograd/graph";
+export { manualSeed } from "./random";
+export { backend, setBackend } from "./backend/select";
+export type { BackendName } from "./backend/backend";
+export * from "./losses/index";
+export * as nn from "./nn/index";

@@ -1,0 +1,63 @@
+/**
+ * BCEWithLogitsLoss on logits x, with l_i = 1 + (p_c − 1) y_i
+ * (p = posWeight, c the element's index on the last dimension):
+ *   ℓ_i = w_i · ((1 − y_i) x_i + l_i · softplus(−x_i)),
+ *   softplus(z) = max(z, 0) + log1p(exp(−|z|))
+ * which equals −w_i (p_c y_i log σ(x_i) + (1 − y_i) log(1 − σ(x_i))) but is
+ * finite and accurate for every finite logit (±1e4 included), unlike
+ * log(sigmoid(x)). Gradient: w_i ((1 − y_i) − l_i σ(−x_i)).
+ * "mean" divides by the number of elements. `weight` broadcasts against the
+ * input; `posWeight` has one entry per class (the last dimension).
+ * NOTE: posWeight must have shape (C) or (1) (PyTorch broadcasts any shape);
+ * no gradient with respect to the target.
+ */
+import { Tensor } from "../tensor";
+import { kernelsNow } from "../backend/select";
+import { isGradEnabled } from "../autograd/graph";
+import { Loss, type LossOptions } from "./loss";
+import { elementwiseLoss } from "./reduction";
+import { checkOptions, weightTensor } from "./options";
+import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
+import { withExpandedWeight } from "./weights";
+import { formatShape } from "../shape";
+
+export interface BCEWithLogitsLossOptions extends LossOptions {
+  /** Rescales each element's loss; broadcasts against the input. */
+  weight?: Tensor | ArrayLike<number>;
+  /** Weight of positive examples, one per class (the input's last dimension). */
+  posWeight?: Tensor | ArrayLike<number>;
+}
+
+export class BCEWithLogitsLoss extends Loss {
+  readonly weight: Tensor | null;
+  readonly posWeight: Tensor | null;
+
+  constructor(opts?: BCEWithLogitsLossOptions) {
+    const options = checkOptions(opts, ["weight", "posWeight", "reduction"], "BCEWithLogitsLoss");
+    super(options);
+    this.weight = weightTensor(options.weight, "BCEWithLogitsLoss: weight");
+    this.posWeight = weightTensor(options.posWeight, "BCEWithLogitsLoss: posWeight");
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    checkInputTarget(input, target, "BCEWithLogitsLoss");
+    checkTargetWithoutGrad(target, "BCEWithLogitsLoss", isGradEnabled());
+    const classes = input.ndim === 0 ? 1 : input.shape[input.ndim - 1];
+    const posWeight = this.posWeight;
+    if (posWeight !== null && !(posWeight.ndim <= 1 && (posWeight.size === classes || posWeight.size === 1))) {
+      throw new RangeError(
+        `BCEWithLogitsLoss: posWeight of shape ${formatShape(posWeight.shape)} must have ${classes} elements ` +
+          `(one per class, the input's last dimension) or 1`,
+      );
+    }
+    return withExpandedWeight(posWeight, [classes], "BCEWithLogitsLoss: posWeight", (pos) =>
+      withExpandedWeight(this.weight, input.shape, "BCEWithLogitsLoss", (weight) =>
+        elementwiseLoss("BCEWithLogitsLoss", input, target, this.reduction, null, (lossOut, gradOut, gradScale) =>
+          kernelsNow().bceWithLogitsFwdBwd(
+            input.data, target.data, weight?.data ?? null, pos?.data ?? null, classes, lossOut, gradOut, gradScale,
+          ),
+        ),
+      ),
+    );
+  }
+}

@@ -1,0 +1,27 @@
+/** Input checks shared by the element-wise losses. */
+import type { Tensor } from "../tensor";
+import { checkTensor } from "../errors";
+import { formatShape, sameShape } from "../shape";
+
+/**
+ * Both are live Tensors of the same shape. NOTE: stricter than PyTorch,
+ * which broadcasts MSE/L1 targets with a warning (usually a bug).
+ */
+export function checkInputTarget(input: unknown, target: unknown, what: string): void {
+  checkTensor(input, `${what}: input`);
+  checkTensor(target, `${what}: target`);
+  if (!sameShape(input.shape, target.shape)) {
+    throw new RangeError(
+      `${what}: target shape ${formatShape(target.shape)} does not match input shape ${formatShape(input.shape)}`,
+    );
+  }
+}
+
+/** Losses whose kernels give no target gradient reject targets that require one. */
+export function checkTargetWithoutGrad(target: Tensor, what: string, isGradEnabled: boolean): void {
+  if (isGradEnabled && target.requiresGrad) {
+    throw new TypeError(
+      `${what}: gradients with respect to the target are not supported; pass target.detach()`,
+    );
+  }
+}

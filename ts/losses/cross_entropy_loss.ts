@@ -1,0 +1,141 @@
+/**
+ * CrossEntropyLoss on logits x of shape (C), (N, C) or (N, C, d1, …, dk).
+ *
+ * With p = softmax over the class dimension, −log p_c is computed as
+ * (max − x_c) + log Σ_j exp(x_j − max): max-shifted, so no exp overflows, and
+ * in this order so per-sample values stay exact for ±1e4 logits.
+ *
+ * Class-index targets, shape (), (N) or (N, d1, …, dk), integral values in
+ * [0, C) or equal to ignoreIndex; with ε = labelSmoothing, w the class weights:
+ *   ℓ_s = (1 − ε) · w_t · (−log p_t) + (ε / C) · Σ_c w_c · (−log p_c),  0 if ignored
+ *   "mean" divides by Σ w_t over the non-ignored samples (the count without
+ *   weights); with every target ignored it is NaN with zero gradients.
+ * Probability targets, the input's shape, q = (1 − ε) · target + ε / C:
+ *   ℓ_s = −Σ_c w_c q_c log p_c;  "mean" divides by N · d1 · … · dk.
+ * These are PyTorch 1.13's semantics; the gradient is computed in the same
+ * pass as the loss (crossEntropyFwdBwd).
+ * NOTE: class indices may be given as float tensors holding integral values
+ * (PyTorch wants an integer tensor). Gradients with respect to probability
+ * targets are supported (−(1 − ε) w_c log p_c per element), those with
+ * respect to class weights are not.
+ */
+import { Tensor } from "../tensor";
+import { kernelsNow } from "../backend/select";
+import { isGradEnabled } from "../autograd/graph";
+import { Loss, type LossOptions } from "./loss";
+import { fusedLoss } from "./reduction";
+import { checkOptions, checkWeightLength, weightTensor } from "./options";
+import { checkTensor } from "../errors";
+import { formatShape, sameShape, sizeOf } from "../shape";
+import { checkTargetWithoutGrad } from "./checks";
+
+export interface CrossEntropyLossOptions extends LossOptions {
+  /** One weight per class. */
+  weight?: Tensor | ArrayLike<number>;
+  /** Targets equal to this index contribute nothing (default −100). */
+  ignoreIndex?: number;
+  /** In [0, 1]: mixes the target with the uniform distribution (default 0). */
+  labelSmoothing?: number;
+}
+
+export class CrossEntropyLoss extends Loss {
+  readonly weight: Tensor | null;
+  readonly ignoreIndex: number;
+  readonly labelSmoothing: number;
+
+  constructor(opts?: CrossEntropyLossOptions) {
+    const options = checkOptions(opts, ["weight", "ignoreIndex", "reduction", "labelSmoothing"], "CrossEntropyLoss");
+    super(options);
+    this.weight = weightTensor(options.weight, "CrossEntropyLoss: weight");
+    const ignoreIndex = options.ignoreIndex ?? -100;
+    if (typeof ignoreIndex !== "number" || !Number.isInteger(ignoreIndex)) {
+      throw new TypeError(`CrossEntropyLoss: ignoreIndex must be an integer, got ${String(ignoreIndex)}`);
+    }
+    this.ignoreIndex = ignoreIndex;
+    const smoothing = options.labelSmoothing ?? 0;
+    if (typeof smoothing !== "number" || !(smoothing >= 0 && smoothing <= 1)) {
+      throw new RangeError(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${String(smoothing)}`);
+    }
+    this.labelSmoothing = smoothing;
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    checkTensor(input, "CrossEntropyLoss: input");
+    checkTensor(target, "CrossEntropyLoss: target");
+    if (input.ndim === 0) {
+      throw new RangeError("CrossEntropyLoss: input must have shape (C), (N, C) or (N, C, d1, …), got a 0-d tensor");
+    }
+    const classes = input.ndim === 1 ? input.shape[0] : input.shape[1];
+    const n = input.ndim === 1 ? 1 : input.shape[0];
+    const spatial = input.shape.slice(2);
+    const inner = sizeOf(spatial);
+    const sampleShape = input.ndim === 1 ? [] : [n, ...spatial];
+    if (this.weight !== null) checkWeightLength(this.weight, classes, "CrossEntropyLoss: weight", "class");
+
+    const probTargets = sameShape(target.shape, input.shape);
+    if (!probTargets && !sameShape(target.shape, sampleShape)) {
+      throw new RangeError(
+        `CrossEntropyLoss: for input of shape ${formatShape(input.shape)}, target must have shape ` +
+          `${formatShape(sampleShape)} (class indices) or ${formatShape(input.shape)} (class probabilities), got ${formatShape(target.shape)}`,
+      );
+    }
+    if (!probTargets) checkTargetWithoutGrad(target, "CrossEntropyLoss (class-index targets)", isGradEnabled());
+    const denominator = probTargets ? n * inner : this.classIndexDenominator(target, classes);
+
+    const smoothing = this.labelSmoothing;
+    const weight = this.weight;
+    return fusedLoss({
+      name: "CrossEntropyLoss",
+      input,
+      target,
+      targetGrad: probTargets ? (g) => this.probabilityTargetGrad(input, g, denominator) : null,
+      reduction: this.reduction,
+      noneShape: sampleShape,
+      noneGradShape: input.ndim === 1 ? [] : [n, 1, ...spatial],
+      denominator,
+      kernel: (lossOut, gradOut, gradScale) =>
+        kernelsNow().crossEntropyFwdBwd(
+          input.data, target.data, weight?.data ?? null, n, classes, inner,
+          this.ignoreIndex, smoothing, probTargets, lossOut, gradOut, gradScale,
+        ),
+    });
+  }
+
+  /** Validates class indices and returns Σ w_t over the non-ignored targets. */
+  private classIndexDenominator(target: Tensor, classes: number): number {
+    const t = target.data;
+    const w = this.weight?.data ?? null;
+    const ignore = this.ignoreIndex;
+    let total = 0;
+    for (let i = 0; i < t.length; i++) {
+      const c = t[i];
+      if (c === ignore) continue;
+      if (!Number.isInteger(c)) {
+        throw new RangeError(`CrossEntropyLoss: target ${c} at flat index ${i} is not an integral class index`);
+      }
+      if (c < 0 || c >= classes) {
+        throw new RangeError(
+          `CrossEntropyLoss: target index ${c} at flat index ${i} is out of range for ${classes} classes (ignoreIndex is ${ignore})`,
+        );
+      }
+      total += w === null ? 1 : w[c];
+    }
+    return total;
+  }
+
+  /** ∂ℓ/∂target_c = −(1 − ε) · w_c · log p_c, scaled like the loss. */
+  private probabilityTargetGrad(input: Tensor, g: Tensor, denominator: number): Tensor {
+    const dim = input.ndim === 1 ? 0 : 1;
+    let grad = input.logSoftmax(dim).mul(-(1 - this.labelSmoothing));
+    if (this.weight !== null) {
+      const shape = input.shape.map((_, i) => (i === dim ? input.shape[dim] : 1));
+      grad = grad.mul(this.weight.withShape(shape));
+    }
+    if (this.reduction === "none") {
+      const perSample = input.ndim === 1 ? [] : input.shape.map((d, i) => (i === 1 ? 1 : d));
+      return grad.mul(g.withShape(perSample));
+    }
+    const scale = this.reduction === "mean" ? (denominator === 0 ? 0 : 1 / denominator) : 1;
+    return grad.mul(g.data[0] * scale);
+  }
+}

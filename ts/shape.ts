@@ -1,0 +1,85 @@
+/**
+ * Shape arithmetic: sizes, row-major strides, NumPy broadcasting, dims.
+ * Pure functions over number arrays; no tensors here.
+ */
+
+export type Shape = readonly number[];
+
+export function sizeOf(shape: Shape): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+export function formatShape(shape: Shape): string {
+  return `[${shape.join(", ")}]`;
+}
+
+export function sameShape(a: Shape, b: Shape): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** NumPy broadcasting of two shapes; RangeError naming both when they don't broadcast. */
+export function broadcastShapes(a: Shape, b: Shape, what: string): number[] {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = i < n - a.length ? 1 : a[i - (n - a.length)];
+    const db = i < n - b.length ? 1 : b[i - (n - b.length)];
+    if (da !== db && da !== 1 && db !== 1) {
+      throw new RangeError(
+        `${what}: shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together (dimension ${i}: ${da} vs ${db})`,
+      );
+    }
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+}
+
+/**
+ * Element strides of `shape` (row-major) when it is broadcast to `outShape`:
+ * 0 on dimensions that are broadcast (missing or of size 1).
+ */
+export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
+  const n = outShape.length;
+  const strides = new Array<number>(n).fill(0);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    const o = i + (n - shape.length);
+    strides[o] = shape[i] === 1 && outShape[o] !== 1 ? 0 : stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+/** Row-major strides of a contiguous shape. */
+export function contiguousStrides(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length);
+  let stride = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = stride;
+    stride *= shape[i];
+  }
+  return strides;
+}
+
+/** Normalises a possibly negative dim against `ndim`; RangeError when out of range. */
+export function normalizeDim(dim: number, ndim: number, what: string): number {
+  if (!Number.isInteger(dim)) throw new TypeError(`${what}: dim must be an integer, got ${dim}`);
+  const d = dim < 0 ? dim + ndim : dim;
+  if (d < 0 || d >= Math.max(ndim, 1)) {
+    throw new RangeError(`${what}: dim ${dim} is out of range for a tensor with ${ndim} dimension(s)`);
+  }
+  return d;
+}
+
+/** (outer, dim, inner) view of `shape` around dimension `d`, as the axis kernels take it. */
+export function axisSplit(shape: Shape, d: number): [outer: number, dim: number, inner: number] {
+  let outer = 1;
+  let inner = 1;
+  for (let i = 0; i < d; i++) outer *= shape[i];
+  for (let i = d + 1; i < shape.length; i++) inner *= shape[i];
+  return [outer, shape.length === 0 ? 1 : shape[d], inner];
+}
