@@ -1,0 +1,401 @@
+#!/usr/bin/python3
+"""Golden values from PyTorch 1.13 for the loss and Tensor-op tests.
+
+Run: /usr/bin/python3 test/golden/gen_golden.py   (rewrites test/golden/*.json)
+
+Deterministic: every case draws from its own torch.Generator with a fixed seed.
+Inputs (and targets, weights, R) are drawn in float32 and stored as the exact
+float32 values (np.float32 -> python float), so the tests feed the TS code the
+very numbers torch saw. Outputs and gradients are computed in float64 from
+those float32 values: the fixtures hold the exact answers (to float64), and
+each test states its own tolerance against them.
+
+Loss fixture (one file per loss class), each case:
+  name, options (TypeScript names: reduction, weight, ignoreIndex,
+  labelSmoothing, posWeight; weight/posWeight as {shape, data}),
+  input, target ({shape, data}; class indices as floats), output, inputGrad,
+  optional inputTransform ("sigmoid": input holds logits fed through sigmoid,
+  inputGrad is with respect to those logits).
+  inputGrad is d(output.sum())/d(input) for "none", d(output)/d(input) else.
+Tensor-op fixture (tensor_ops.json), each case:
+  name, op, args, inputs [{shape, data}], R, output, grads (one per input):
+  grads are d((out * R).sum())/d(input).
+Non-finite numbers are written as the strings "NaN", "Infinity", "-Infinity".
+"""
+import json
+import math
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REDUCTIONS = ("none", "mean", "sum")
+
+
+# ---- encoding ---------------------------------------------------------------
+
+def num(v, exact32):
+    v = float(np.float32(v)) if exact32 else float(v)
+    if math.isnan(v):
+        return "NaN"
+    if math.isinf(v):
+        return "Infinity" if v > 0 else "-Infinity"
+    return v
+
+
+def enc(t, exact32=False):
+    """{shape, data} of a tensor; exact32 for values that must be float32."""
+    t = t.detach()
+    flat = t.reshape(-1).tolist()
+    return {"shape": list(t.shape), "data": [num(v, exact32) for v in flat]}
+
+
+def write(name, header, cases):
+    path = os.path.join(HERE, name)
+    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases]
+    with open(path, "w") as f:
+        f.write("{" + json.dumps(header, separators=(",", ":"))[1:-1] + ',"cases":[\n')
+        f.write(",\n".join(lines))
+        f.write("\n]}\n")
+    print(f"{name}: {len(cases)} cases, {os.path.getsize(path)} bytes")
+
+
+# ---- random float32 inputs --------------------------------------------------
+
+def dims(shape):
+    """rng.randn(3, 4), rng.randn(()) and rng.randn(*t.shape) all work."""
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, torch.Size)) else tuple(shape)
+
+
+class Rng:
+    def __init__(self, seed):
+        self.g = torch.Generator().manual_seed(seed)
+
+    def randn(self, *shape, scale=1.0):
+        return torch.randn(dims(shape), generator=self.g, dtype=torch.float32) * scale
+
+    def rand(self, *shape, lo=0.0, hi=1.0):
+        return lo + (hi - lo) * torch.rand(dims(shape), generator=self.g, dtype=torch.float32)
+
+    def randint(self, n, *shape):
+        return torch.randint(0, n, dims(shape), generator=self.g).float()
+
+    def bernoulli(self, *shape):
+        return (torch.rand(dims(shape), generator=self.g) < 0.5).float()
+
+
+# ---- losses -----------------------------------------------------------------
+
+def loss_case(name, make, options, x32, t32, transform=None):
+    """Runs `make(reduction)` on float64 copies of float32 x, t for one reduction."""
+    assert x32.dtype == torch.float32 and t32.dtype == torch.float32
+    reduction = options.get("reduction", "mean")
+    x = x32.double().requires_grad_(True)
+    fed = torch.sigmoid(x) if transform == "sigmoid" else x
+    target = t32.double()
+    out = make(reduction)(fed, target)
+    (out.sum() if reduction == "none" else out).backward()
+    case = {"name": name, "options": {}}
+    for key, value in options.items():
+        case["options"][key] = enc(value, True) if torch.is_tensor(value) else value
+    if transform is not None:
+        case["inputTransform"] = transform
+    case.update(input=enc(x32, True), target=enc(t32, True), output=enc(out), inputGrad=enc(x.grad))
+    return case
+
+
+def all_reductions(cases, name, make, options, x32, t32, transform=None):
+    for r in REDUCTIONS:
+        cases.append(loss_case(f"{name} [{r}]", make, {**options, "reduction": r}, x32, t32, transform))
+
+
+def f64(t):
+    return None if t is None else t.double()
+
+
+def mse_cases():
+    cases = []
+    make = lambda r: torch.nn.MSELoss(reduction=r)
+    rng = Rng(100)
+    for name, shape in [("(4,5)", (4, 5)), ("0-d", ()), ("1 element", (1,)), ("33 elements", (33,)), ("(2,3,4)", (2, 3, 4))]:
+        all_reductions(cases, f"MSE {name}", make, {}, rng.randn(*shape), rng.randn(*shape))
+    big = rng.randn(3, 7, scale=1e3)
+    all_reductions(cases, "MSE large values", make, {}, big, rng.randn(3, 7, scale=1e3))
+    # API.md example: randn(3, 5) input and target, default reduction.
+    cases.append(loss_case("MSE doc example", make, {"reduction": "mean"}, rng.randn(3, 5), rng.randn(3, 5)))
+    return cases
+
+
+def l1_cases():
+    cases = []
+    make = lambda r: torch.nn.L1Loss(reduction=r)
+    rng = Rng(200)
+    for name, shape in [("(4,5)", (4, 5)), ("0-d", ()), ("1 element", (1,)), ("33 elements", (33,)), ("(2,3,4)", (2, 3, 4))]:
+        all_reductions(cases, f"L1 {name}", make, {}, rng.randn(*shape), rng.randn(*shape))
+    # Equal input and target elements: sign(0) = 0, so their gradient is 0.
+    x = rng.randn(2, 5)
+    t = rng.randn(2, 5)
+    t[0, 1], t[1, 3], t[1, 4] = x[0, 1], x[1, 3], x[1, 4]
+    all_reductions(cases, "L1 ties (x == y)", make, {}, x, t)
+    cases.append(loss_case("L1 doc example", make, {"reduction": "sum"}, rng.randn(3, 5), rng.randn(3, 5)))
+    return cases
+
+
+def ce_make(weight=None, ignore_index=-100, label_smoothing=0.0):
+    return lambda r: torch.nn.CrossEntropyLoss(
+        weight=f64(weight), ignore_index=ignore_index, reduction=r, label_smoothing=label_smoothing
+    )
+
+
+def ce_cases():
+    cases = []
+    rng = Rng(300)
+
+    def add(name, x, t, weight=None, ignore=None, smoothing=None, probs=False):
+        options = {}
+        if weight is not None:
+            options["weight"] = weight
+        if ignore is not None:
+            options["ignoreIndex"] = ignore
+        if smoothing is not None:
+            options["labelSmoothing"] = smoothing
+        make = ce_make(weight, -100 if ignore is None else ignore, smoothing or 0.0)
+        run = make if probs else (lambda r: (lambda x64, t64: make(r)(x64, t64.long())))
+        all_reductions(cases, f"CE {name}", run, options, x, t)
+
+    def indices(n, c, *spatial):
+        return rng.randint(c, n, *spatial)
+
+    # Shapes (C), (N,C), (N,C,d1), (N,C,d1,d2).
+    add("(C) target ()", rng.randn(5), rng.randint(5))
+    add("(N,C)", rng.randn(4, 5), indices(4, 5))
+    add("(N,C,d1)", rng.randn(2, 3, 4), indices(2, 3, 4))
+    add("(N,C,d1,d2)", rng.randn(2, 4, 3, 2), indices(2, 4, 3, 2))
+    # Sizes: one element, 33 classes, 33 samples.
+    add("1 sample 1 class", rng.randn(1, 1), torch.zeros(1))
+    add("33 classes", rng.randn(3, 33, scale=2), indices(3, 33))
+    add("33 samples", rng.randn(33, 3), indices(33, 3))
+    # Class weights.
+    w5 = rng.rand(5, lo=0.2, hi=2.0)
+    add("weights (N,C)", rng.randn(6, 5), indices(6, 5), weight=w5)
+    add("weights (N,C,d1,d2)", rng.randn(2, 3, 2, 3), indices(2, 3, 2, 3), weight=rng.rand(3, lo=0.2, hi=2.0))
+    # ignoreIndex: default -100, a custom 255, and a real class id.
+    t = indices(6, 5)
+    t[1], t[4] = -100, -100
+    add("ignored -100", rng.randn(6, 5), t)
+    add("ignored -100 weights", rng.randn(6, 5), t, weight=w5)
+    t = indices(2, 3, 4)
+    t[0, 1], t[1, 0], t[1, 3] = 255, 255, 255
+    add("ignoreIndex 255 (N,C,d1)", rng.randn(2, 3, 4), t, ignore=255)
+    add("ignoreIndex 1 (a class id)", rng.randn(6, 5), torch.tensor([0.0, 1, 2, 1, 4, 3]), ignore=1)
+    # Every target ignored: "mean" is NaN with zero gradients, "sum" is 0.
+    all_ignored = torch.full((3,), -100.0)
+    add("all ignored", rng.randn(3, 5), all_ignored)
+    add("all ignored weights", rng.randn(3, 5), all_ignored, weight=w5)
+    add("all ignored smoothing 0.1", rng.randn(3, 5), all_ignored, smoothing=0.1)
+    # Label smoothing.
+    x, t = rng.randn(6, 5), indices(6, 5)
+    add("smoothing 0.1", x, t, smoothing=0.1)
+    add("smoothing 0.3", x, t, smoothing=0.3)
+    add("smoothing 0.3 weights", x, t, weight=w5, smoothing=0.3)
+    add("smoothing 1.0", x, t, smoothing=1.0)
+    t = indices(6, 5)
+    t[2] = -100
+    add("smoothing 0.1 ignored", rng.randn(6, 5), t, smoothing=0.1)
+    add("smoothing 0.3 weights ignored", rng.randn(6, 5), t, weight=w5, smoothing=0.3)
+    add("smoothing 0.2 (N,C,d1)", rng.randn(2, 3, 4), indices(2, 3, 4), smoothing=0.2)
+    # Probability targets (the input's shape).
+    probs = lambda *s: torch.softmax(rng.randn(*s, scale=2), dim=1 if len(s) > 1 else 0).float()
+    add("probabilities (N,C)", rng.randn(4, 5), probs(4, 5), probs=True)
+    add("probabilities (C)", rng.randn(5), probs(5), probs=True)
+    add("probabilities (N,C,d1)", rng.randn(2, 3, 4), probs(2, 3, 4), probs=True)
+    add("probabilities weights", rng.randn(4, 5), probs(4, 5), weight=w5, probs=True)
+    add("probabilities smoothing 0.1", rng.randn(4, 5), probs(4, 5), smoothing=0.1, probs=True)
+    add("probabilities weights smoothing 0.3", rng.randn(4, 5), probs(4, 5), weight=w5, smoothing=0.3, probs=True)
+    # Extreme logits: rows of +-1e4 (the target on a -1e4 logit costs 2e4) and +-88.
+    x = torch.tensor([[1e4, -1e4, 0, 1e4, -1e4], [-1e4, -1e4, -1e4, -1e4, 1e4],
+                      [1e4, 1e4, 1e4, 1e4, 1e4], [-1e4, 0, 0, 0, 0]], dtype=torch.float32)
+    add("logits +-1e4", x, torch.tensor([0.0, 1, 2, 0]))
+    add("logits +-1e4 smoothing 0.1", x, torch.tensor([0.0, 1, 2, 0]), smoothing=0.1)
+    add("logits +-1e4 probabilities", x, probs(4, 5), probs=True)
+    x = torch.tensor([[88, -88, 0, 88, -88], [-88, -88, -88, -88, 88], [88, 87, 86, 85, 84]], dtype=torch.float32)
+    add("logits +-88", x, torch.tensor([1.0, 4, 4]))
+    add("logits +-88 weights smoothing 0.3", x, torch.tensor([1.0, 4, 4]), weight=w5, smoothing=0.3)
+    # The documentation's examples.
+    cases.append(loss_case("CE doc example randn(3,5) targets [0,1,2]",
+                           lambda r: (lambda a, b: ce_make()(r)(a, b.long())), {"reduction": "mean"},
+                           rng.randn(3, 5), torch.tensor([0.0, 1, 2])))
+    cases.append(loss_case("CE doc example probabilities smoothing 0.1", ce_make(label_smoothing=0.1),
+                           {"reduction": "mean", "labelSmoothing": 0.1}, rng.randn(3, 5), probs(3, 5)))
+    seg = torch.tensor([255.0 if i % 7 == 0 else i % 3 for i in range(32)]).reshape(2, 4, 4)
+    wseg = torch.tensor([0.2, 1, 2], dtype=torch.float32)
+    cases.append(loss_case("CE doc example segmentation weights ignoreIndex 255",
+                           lambda r: (lambda a, b: ce_make(wseg, 255)(r)(a, b.long())),
+                           {"reduction": "mean", "weight": wseg, "ignoreIndex": 255}, rng.randn(2, 3, 4, 4), seg))
+    return cases
+
+
+def bce_cases():
+    cases = []
+    rng = Rng(400)
+
+    def add(name, x, t, weight=None, transform=None):
+        options = {} if weight is None else {"weight": weight}
+        make = lambda r: torch.nn.BCELoss(weight=f64(weight), reduction=r)
+        all_reductions(cases, f"BCE {name}", make, options, x, t, transform)
+
+    add("(4,5) hard targets", rng.rand(4, 5, lo=0.01, hi=0.99), rng.bernoulli(4, 5))
+    add("(4,5) soft targets", rng.rand(4, 5, lo=0.01, hi=0.99), rng.rand(4, 5))
+    add("0-d", rng.rand(()), rng.rand(()))
+    add("1 element", rng.rand(1), rng.bernoulli(1))
+    add("33 elements", rng.rand(33), rng.bernoulli(33))
+    add("(2,3,4)", rng.rand(2, 3, 4), rng.bernoulli(2, 3, 4))
+    # Inputs at exactly 0 and 1: each log is clamped at -100, and the gradient
+    # is PyTorch's (x - y) / max(x (1 - x), 1e-12), i.e. +-1e12 or 0.
+    add("inputs 0 and 1 (log clamp)", torch.tensor([0.0, 1, 0, 1, 0, 1, 0.5, 1e-30]),
+        torch.tensor([0.0, 1, 1, 0, 0.5, 0.5, 1, 1]))
+    add("weight same shape", rng.rand(3, 4), rng.bernoulli(3, 4), weight=rng.rand(3, 4, hi=2))
+    add("weight (C) vs (N,C)", rng.rand(3, 4), rng.bernoulli(3, 4), weight=rng.rand(4, hi=2))
+    add("weight (N,1) vs (N,C)", rng.rand(3, 4), rng.bernoulli(3, 4), weight=rng.rand(3, 1, hi=2))
+    # The documentation's example: BCE after sigmoid, input randn(3), target [0, 1, 1].
+    cases.append(loss_case("BCE doc example after sigmoid", lambda r: torch.nn.BCELoss(reduction=r),
+                           {"reduction": "mean"}, rng.randn(3), torch.tensor([0.0, 1, 1]), "sigmoid"))
+    return cases
+
+
+def bce_logits_cases():
+    cases = []
+    rng = Rng(500)
+
+    def add(name, x, t, weight=None, pos=None):
+        options = {}
+        if weight is not None:
+            options["weight"] = weight
+        if pos is not None:
+            options["posWeight"] = pos
+        make = lambda r: torch.nn.BCEWithLogitsLoss(weight=f64(weight), pos_weight=f64(pos), reduction=r)
+        all_reductions(cases, f"BCEWithLogits {name}", make, options, x, t)
+
+    add("(4,5) hard targets", rng.randn(4, 5, scale=3), rng.bernoulli(4, 5))
+    add("(4,5) soft targets", rng.randn(4, 5, scale=3), rng.rand(4, 5))
+    add("0-d", rng.randn(()), rng.rand(()))
+    add("1 element", rng.randn(1), rng.bernoulli(1))
+    add("33 elements", rng.randn(33, scale=3), rng.bernoulli(33))
+    add("(2,3,4)", rng.randn(2, 3, 4), rng.rand(2, 3, 4))
+    add("posWeight (C)", rng.randn(4, 5, scale=2), rng.bernoulli(4, 5), pos=rng.rand(5, lo=0.5, hi=3))
+    add("posWeight (1)", rng.randn(4, 5, scale=2), rng.rand(4, 5), pos=torch.tensor([2.5]))
+    add("posWeight (2,3,4)", rng.randn(2, 3, 4), rng.rand(2, 3, 4), pos=rng.rand(4, lo=0.5, hi=3))
+    add("weight (C) vs (N,C)", rng.randn(3, 4), rng.bernoulli(3, 4), weight=rng.rand(4, hi=2))
+    add("weight (N,1) vs (N,C)", rng.randn(3, 4), rng.bernoulli(3, 4), weight=rng.rand(3, 1, hi=2))
+    add("weight and posWeight", rng.randn(3, 4), rng.rand(3, 4), weight=rng.rand(3, 4, hi=2), pos=rng.rand(4, lo=0.5, hi=3))
+    # Extreme logits: softplus keeps them finite and exact.
+    xs = torch.tensor([1e4, -1e4, 1e4, -1e4, 1e4, -1e4, 30, -30, 30, -30, 30, -30])
+    ys = torch.tensor([1.0, 0, 0, 1, 0.5, 0.5, 1, 0, 0, 1, 0.5, 0.5])
+    add("logits +-1e4 +-30", xs.reshape(2, 6), ys.reshape(2, 6))
+    add("logits +-1e4 +-30 posWeight", xs.reshape(2, 6), ys.reshape(2, 6), pos=rng.rand(6, lo=0.5, hi=3))
+    # The documentation's example: 10 samples, 64 classes, logits 1.5, all positive, posWeight ones.
+    cases.append(loss_case("BCEWithLogits doc example posWeight ones",
+                           lambda r: torch.nn.BCEWithLogitsLoss(pos_weight=torch.ones(64, dtype=torch.float64), reduction=r),
+                           {"reduction": "mean", "posWeight": torch.ones(64)}, torch.full((10, 64), 1.5), torch.ones(10, 64)))
+    return cases
+
+
+def custom_loss_cases():
+    """API.md's CustomLoss: mean((input - target)^2), built from Tensor ops."""
+    rng = Rng(600)
+    make = lambda r: (lambda a, b: ((a - b) ** 2).mean())
+    return [loss_case("CustomLoss doc example randn(3,5)", make, {}, rng.randn(3, 5), rng.randn(3, 5)),
+            loss_case("CustomLoss 33 elements", make, {}, rng.randn(33), rng.randn(33))]
+
+
+# ---- Tensor ops -------------------------------------------------------------
+
+def op_case(name, op, fn, inputs32, args=None, rng=None):
+    xs = [x.double().requires_grad_(True) for x in inputs32]
+    out = fn(*xs)
+    r32 = rng.randn(*out.shape)
+    (out * r32.double()).sum().backward()
+    return {"name": name, "op": op, "args": args or {}, "inputs": [enc(x, True) for x in inputs32],
+            "R": enc(r32, True), "output": enc(out), "grads": [enc(x.grad) for x in xs]}
+
+
+def tensor_op_cases():
+    rng = Rng(700)
+    cases = []
+    pos = lambda *s: rng.rand(*s, lo=0.3, hi=3.0)
+    away = lambda *s: (rng.rand(*s, lo=0.5, hi=2.0) * torch.sign(rng.randn(*s))).float()
+
+    def binary(op, fn):
+        cases.append(op_case(f"{op} same shape (3,4)", op, fn, [rng.randn(3, 4), away(3, 4)], rng=rng))
+        cases.append(op_case(f"{op} broadcast (3,1),(1,4)", op, fn, [rng.randn(3, 1), away(1, 4)], rng=rng))
+        cases.append(op_case(f"{op} broadcast (2,3,4),(4)", op, fn, [rng.randn(2, 3, 4), away(4)], rng=rng))
+        cases.append(op_case(f"{op} broadcast (4),(2,3,4)", op, fn, [away(4), away(2, 3, 4)], rng=rng))
+        cases.append(op_case(f"{op} 0-d tensor", op, fn, [rng.randn(2, 3), away(())], rng=rng))
+        s = float(np.float32(-1.75))
+        cases.append(op_case(f"{op} scalar number", op, lambda a: fn(a, s), [rng.randn(33)], {"scalar": s}, rng))
+
+    binary("add", lambda a, b: a + b)
+    binary("sub", lambda a, b: a - b)
+    binary("mul", lambda a, b: a * b)
+    binary("div", lambda a, b: a / b)
+
+    for p, x in [(2, rng.randn(3, 5)), (3, rng.randn(3, 5)), (0.5, pos(3, 5)), (-1, away(3, 5)), (1.5, pos(33)), (0, rng.randn(4))]:
+        cases.append(op_case(f"pow({p})", "pow", lambda a, p=p: a ** p, [x], {"exponent": p}, rng))
+
+    with_zero = rng.randn(3, 5)
+    with_zero[0, 0], with_zero[2, 3] = 0.0, 0.0
+    unary = [("neg", torch.neg, rng.randn(3, 5)), ("abs", torch.abs, with_zero), ("exp", torch.exp, rng.randn(33)),
+             ("log", torch.log, pos(3, 5)), ("sqrt", torch.sqrt, pos(3, 5)), ("relu", torch.relu, with_zero),
+             ("sigmoid", torch.sigmoid, rng.randn(33, scale=4)), ("tanh", torch.tanh, rng.randn(3, 5, scale=2))]
+    for op, fn, x in unary:
+        cases.append(op_case(op, op, fn, [x], rng=rng))
+
+    x3 = rng.randn(2, 3, 4)
+    for op, fn in [("sum", torch.sum), ("mean", torch.mean), ("max", torch.amax)]:
+        cases.append(op_case(f"{op}() all", op, lambda a, fn=fn: fn(a), [rng.randn(3, 5)], rng=rng))
+        cases.append(op_case(f"{op}() 33 elements", op, lambda a, fn=fn: fn(a), [rng.randn(33)], rng=rng))
+        for dim in (0, 1, 2, -1):
+            for keep in (False, True):
+                cases.append(op_case(f"{op}(dim={dim}, keepdim={keep}) (2,3,4)", op,
+                                     lambda a, fn=fn, dim=dim, keep=keep: fn(a, dim=dim, keepdim=keep),
+                                     [x3], {"dim": dim, "keepdim": keep}, rng))
+    # Ties: PyTorch's max() of all elements (and amax) shares the gradient evenly.
+    ties = torch.tensor([[1.0, 3, 3], [0, 3, -1]])
+    cases.append(op_case("max() ties", "max", torch.max, [ties], rng=rng))
+    cases.append(op_case("max(dim=1) ties (amax rule)", "max", lambda a: torch.amax(a, dim=1), [ties], {"dim": 1}, rng))
+
+    for (m, k, n) in [(3, 4, 5), (1, 1, 1), (5, 33, 2), (4, 1, 6)]:
+        cases.append(op_case(f"matmul ({m},{k})@({k},{n})", "matmul", torch.matmul, [rng.randn(m, k), rng.randn(k, n)], rng=rng))
+
+    cases.append(op_case("reshape (2,3,4)->(6,4)", "reshape", lambda a: a.reshape(6, 4), [rng.randn(2, 3, 4)], {"shape": [6, 4]}, rng))
+    cases.append(op_case("reshape (2,3,4)->(4,-1)", "reshape", lambda a: a.reshape(4, -1), [rng.randn(2, 3, 4)], {"shape": [4, -1]}, rng))
+    cases.append(op_case("reshape (6)->(1,2,1,3)", "reshape", lambda a: a.reshape(1, 2, 1, 3), [rng.randn(6)], {"shape": [1, 2, 1, 3]}, rng))
+    cases.append(op_case("transpose (3,5)", "transpose", lambda a: a.t(), [rng.randn(3, 5)], rng=rng))
+    cases.append(op_case("transpose (1,33)", "transpose", lambda a: a.t(), [rng.randn(1, 33)], rng=rng))
+
+    x2 = rng.randn(3, 5, scale=2)
+    for op, fn in [("logSoftmax", F.log_softmax), ("softmax", F.softmax)]:
+        for dim in (0, 1, -1):
+            cases.append(op_case(f"{op}(dim={dim}) (3,5)", op, lambda a, fn=fn, dim=dim: fn(a, dim=dim), [x2], {"dim": dim}, rng))
+        cases.append(op_case(f"{op}(dim=1) (2,3,4)", op, lambda a, fn=fn: fn(a, dim=1), [rng.randn(2, 3, 4)], {"dim": 1}, rng))
+        cases.append(op_case(f"{op}(dim=-1) (2,33)", op, lambda a, fn=fn: fn(a, dim=-1), [rng.randn(2, 33, scale=3)], {"dim": -1}, rng))
+        big = torch.tensor([[1e4, -1e4, 0.0], [88, 87, -88]])
+        cases.append(op_case(f"{op}(dim=1) extreme", op, lambda a, fn=fn: fn(a, dim=1), [big], {"dim": 1}, rng))
+    return cases
+
+
+def main():
+    meta = {"generator": "test/golden/gen_golden.py", "torch": torch.__version__.split("a")[0]}
+    write("mse_loss.json", {"loss": "MSELoss", **meta}, mse_cases())
+    write("l1_loss.json", {"loss": "L1Loss", **meta}, l1_cases())
+    write("cross_entropy_loss.json", {"loss": "CrossEntropyLoss", **meta}, ce_cases())
+    write("bce_loss.json", {"loss": "BCELoss", **meta}, bce_cases())
+    write("bce_with_logits_loss.json", {"loss": "BCEWithLogitsLoss", **meta}, bce_logits_cases())
+    write("custom_loss.json", {"loss": "CustomLoss", **meta}, custom_loss_cases())
+    write("tensor_ops.json", {**meta}, tensor_op_cases())
+
+
+if __name__ == "__main__":
+    main()
