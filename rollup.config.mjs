@@ -1,0 +1,65 @@
+/**
+ * The published bundle: dist/neurenix.js (one ESM file, the kernels' .wasm
+ * inlined as base64) and dist/neurenix.d.ts (all types in one file).
+ *
+ * The wasm is listed in `sync`, so the loader gets a function that compiles
+ * and instantiates it synchronously while the bundle is evaluated: no init
+ * call, no top-level await, no fetch path or copy step for users.
+ * `targetEnv: "auto-inline"` forces inlining (the default, "auto", switches
+ * to a separate file above 14 KB) and decodes with Buffer in Node, atob
+ * elsewhere.
+ *
+ * TypeScript is only transpiled here; `npm run typecheck` checks the types.
+ */
+import typescript from "@rollup/plugin-typescript";
+import wasm from "@rollup/plugin-wasm";
+import { dts } from "rollup-plugin-dts";
+
+const input = "ts/index.ts";
+
+const banner = "/*! neurenix — MIT License — https://www.npmjs.com/package/neurenix */";
+
+export default [
+  {
+    input,
+    output: { file: "dist/neurenix.js", format: "es", banner, sourcemap: false },
+    // The bundle has no dependencies: fail the build if anything stays external.
+    external: () => false,
+    plugins: [
+      wasm({ sync: ["ts/wasm/neurenix_kernels.wasm"], targetEnv: "auto-inline" }),
+      typescript({
+        tsconfig: false,
+        include: ["ts/**/*.ts"],
+        noForceEmit: true,
+        compilerOptions: {
+          target: "ES2022",
+          module: "ESNext",
+          moduleResolution: "Bundler",
+          lib: ["ES2022", "DOM"],
+          types: [],
+          strict: true,
+          isolatedModules: true,
+          declaration: false,
+          sourceMap: false,
+          noEmitOnError: false,
+          noCheck: true,
+          removeComments: true,
+        },
+      }),
+    ],
+    onwarn(warning, warn) {
+      // These mean a broken bundle: stop instead of shipping it.
+      if (["UNRESOLVED_IMPORT", "MISSING_EXPORT", "EVAL", "PLUGIN_WARNING"].includes(warning.code ?? "")) {
+        throw new Error(`rollup: ${warning.message}`);
+      }
+      // tensor.ts and ts/ops import each other on purpose (methods ↔ ops); the cycle is safe.
+      if (warning.code === "CIRCULAR_DEPENDENCY") return;
+      warn(warning);
+    },
+  },
+  {
+    input,
+    output: { file: "dist/neurenix.d.ts", format: "es" },
+    plugins: [dts({ tsconfig: "tsconfig.json", compilerOptions: { noEmit: false } })],
+  },
+];
