@@ -1,0 +1,84 @@
+/**
+ * Adam (with optional AMSGrad and L2 weight decay; not AdamW), as
+ * torch.optim.Adam in PyTorch 1.13
+ * (https://pytorch.org/docs/1.13/generated/torch.optim.Adam.html):
+ *
+ *   g_t ← ∇θ f_t(θ_{t−1});  if λ ≠ 0: g_t ← g_t + λ θ_{t−1}
+ *   m_t ← β1 m_{t−1} + (1 − β1) g_t
+ *   v_t ← β2 v_{t−1} + (1 − β2) g_t²
+ *   amsgrad: v̂max_t ← max(v̂max_{t−1}, v_t), used instead of v_t below
+ *   θ_t ← θ_{t−1} − (γ / (1 − β1^t)) · m_t / (√v_t / √(1 − β2^t) + ε)
+ *
+ * which is PyTorch's implementation (eps is added after the bias correction
+ * of √v, exactly as its code does). The step count t is kept per parameter;
+ * the bias corrections are computed here in float64 and the update runs in
+ * the backend's adamStep kernel over heap tensors m, v (and v̂max).
+ */
+import { Tensor } from "../tensor";
+import { kernelsNow } from "../backend/select";
+import { describe } from "../errors";
+import { Optimizer, checkNonNegative, type Params } from "./optimizer";
+
+export interface AdamOptions {
+  lr: number;
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+}
+
+interface AdamState {
+  step: number;
+  m: Tensor;
+  v: Tensor;
+  vMax: Tensor | null;
+}
+
+function check(o: AdamOptions, what: string): void {
+  checkNonNegative(o.lr, "lr", what);
+  checkNonNegative(o.eps, "eps", what);
+  checkNonNegative(o.weightDecay, "weightDecay", what);
+  if (!Array.isArray(o.betas) || o.betas.length !== 2) {
+    throw new TypeError(`${what}: betas must be an array of two numbers, got ${describe(o.betas)}`);
+  }
+  o.betas.forEach((b, i) => {
+    if (typeof b !== "number") throw new TypeError(`${what}: betas[${i}] must be a number, got ${describe(b)}`);
+    if (!(b >= 0 && b < 1)) throw new RangeError(`${what}: invalid betas[${i}] ${b} (must be in [0, 1))`);
+  });
+  if (typeof o.amsgrad !== "boolean") throw new TypeError(`${what}: amsgrad must be a boolean, got ${describe(o.amsgrad)}`);
+}
+
+function zeros(shape: readonly number[]): Tensor {
+  const t = Tensor.empty(shape);
+  t.data.fill(0);
+  return t;
+}
+
+export class Adam extends Optimizer<AdamOptions, AdamState> {
+  constructor(params: Params<AdamOptions>, opts?: Partial<AdamOptions>) {
+    const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false };
+    super(params, opts, defaults, check);
+  }
+
+  step(): void {
+    for (const g of this.paramGroups) {
+      const [beta1, beta2] = g.betas;
+      for (const p of g.params) {
+        const grad = p.grad;
+        if (grad === null) continue;
+        let s = this.state.get(p);
+        if (s === undefined) {
+          s = { step: 0, m: zeros(p.shape), v: zeros(p.shape), vMax: g.amsgrad ? zeros(p.shape) : null };
+          this.state.set(p, s);
+        }
+        s.step++;
+        const stepSize = g.lr / (1 - beta1 ** s.step);
+        const bc2Sqrt = Math.sqrt(1 - beta2 ** s.step);
+        kernelsNow().adamStep(
+          p.data, grad.data, s.m.data, s.v.data, s.vMax?.data ?? null,
+          beta1, beta2, g.eps, g.weightDecay, stepSize, bc2Sqrt,
+        );
+      }
+    }
+  }
+}

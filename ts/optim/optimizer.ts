@@ -1,0 +1,96 @@
+/**
+ * Optimizer: the base of SGD and Adam, as torch.optim.Optimizer.
+ *
+ * Holds parameter groups (each a list of parameters with its own options;
+ * `opt.paramGroups[0].lr = …` changes the learning rate, as in PyTorch) and
+ * per-parameter state (momentum buffers, Adam moments) as heap tensors made
+ * once, on a parameter's first step. `step()` updates in place only the
+ * parameters that have a gradient.
+ *
+ * `zeroGrad()` follows PyTorch 1.13's default set_to_none=False: existing
+ * gradients are zeroed in place, so a training loop allocates no new gradient
+ * tensors after its first step. `zeroGrad({ setToNone: true })` drops them.
+ */
+import { Tensor } from "../tensor";
+import { describe } from "../errors";
+import { checkOptions } from "../losses/options";
+
+/** A group of parameters with its own options (any option left out takes the optimizer's). */
+export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
+export type ParamGroup<O> = { params: Tensor[] } & O;
+export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
+
+export abstract class Optimizer<O extends object, S> {
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, made on a parameter's first step. */
+  protected readonly state = new Map<Tensor, S>();
+
+  /**
+   * `defaults` names the allowed options and fills in any that a group leaves
+   * out; `check` validates one group's options.
+   */
+  protected constructor(params: Params<O>, opts: unknown, defaults: O, check: (o: O, what: string) => void) {
+    const name = new.target.name;
+    const given = checkOptions(opts, Object.keys(defaults), name) as Partial<O>;
+    const base = { ...defaults, ...given } as O;
+    if (params == null || typeof (params as Iterable<unknown>)[Symbol.iterator] !== "function") {
+      throw new TypeError(`${name}: params must be an iterable of Tensors or of parameter groups, got ${describe(params)}`);
+    }
+    const items = [...(params as Iterable<unknown>)];
+    if (items.length === 0) throw new RangeError(`${name}: got an empty parameter list`);
+    const groups = items[0] instanceof Tensor ? [{ params: items }] : items;
+    const seen = new Set<Tensor>();
+    groups.forEach((g, gi) => {
+      if (g === null || typeof g !== "object" || g instanceof Tensor || !("params" in g)) {
+        throw new TypeError(`${name}: parameter group ${gi} must be an object with 'params', got ${describe(g)}`);
+      }
+      const { params: ps, ...rest } = g as ParamGroupInput<O>;
+      const options = { ...base, ...checkOptions(rest, Object.keys(defaults), `${name} (parameter group ${gi})`) } as O;
+      check(options, name);
+      const list = [...ps];
+      list.forEach((p, i) => {
+        if (!(p instanceof Tensor)) throw new TypeError(`${name}: parameter ${i} of group ${gi} must be a Tensor, got ${describe(p)}`);
+        if (!p.isLeaf) throw new RangeError(`${name}: can't optimize a non-leaf Tensor (parameter ${i} of group ${gi})`);
+        if (seen.has(p)) throw new RangeError(`${name}: some parameters appear more than once (parameter ${i} of group ${gi})`);
+        seen.add(p);
+      });
+      this.paramGroups.push({ ...options, params: list });
+    });
+  }
+
+  /** Zeroes every gradient in place (PyTorch 1.13's default), or drops them with setToNone. */
+  zeroGrad(opts?: { setToNone?: boolean }): void {
+    const setToNone = checkOptions(opts, ["setToNone"], "zeroGrad").setToNone ?? false;
+    for (const group of this.paramGroups) {
+      for (const p of group.params) {
+        if (p.grad === null) continue;
+        if (setToNone || p.grad.isDisposed) p.grad = null;
+        else p.grad.data.fill(0);
+      }
+    }
+  }
+
+  /** One update of every parameter that has a gradient. */
+  abstract step(): void;
+
+  toString(): string {
+    const groups = this.paramGroups.map((g, i) => {
+      const lines = Object.entries(g)
+        .filter(([k]) => k !== "params")
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([k, v]) => `    ${k}: ${Array.isArray(v) ? `[${v.join(", ")}]` : String(v)}`);
+      return `Parameter Group ${i}\n${lines.join("\n")}`;
+    });
+    return `${this.constructor.name} (\n${groups.join("\n")}\n)`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/** RangeError unless `value` is a number ≥ 0 (NaN included), naming the optimizer and option. */
+export function checkNonNegative(value: unknown, option: string, what: string): void {
+  if (typeof value !== "number") throw new TypeError(`${what}: ${option} must be a number, got ${describe(value)}`);
+  if (!(value >= 0)) throw new RangeError(`${what}: invalid ${option} ${value} (must be ≥ 0)`);
+}

@@ -1,0 +1,68 @@
+/**
+ * SGD with momentum, dampening, Nesterov momentum and weight decay, as
+ * torch.optim.SGD in PyTorch 1.13
+ * (https://pytorch.org/docs/1.13/generated/torch.optim.SGD.html):
+ *
+ *   g_t ← ∇θ f_t(θ_{t−1})
+ *   if λ ≠ 0:  g_t ← g_t + λ θ_{t−1}
+ *   if μ ≠ 0:  b_t ← t > 1 ? μ b_{t−1} + (1 − τ) g_t : g_t
+ *              g_t ← nesterov ? g_t + μ b_t : b_t
+ *   θ_t ← θ_{t−1} − γ g_t
+ *
+ * (γ = lr, μ = momentum, τ = dampening, λ = weightDecay.) The update runs in
+ * the backend's sgdStep kernel; the momentum buffer b is a heap tensor per
+ * parameter. As in PyTorch, lr is required, nesterov needs momentum > 0 and
+ * dampening 0, and parameters without a gradient are skipped.
+ */
+import { Tensor } from "../tensor";
+import { kernelsNow } from "../backend/select";
+import { describe } from "../errors";
+import { Optimizer, checkNonNegative, type Params } from "./optimizer";
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+}
+
+function check(o: SGDOptions, what: string): void {
+  if (o.lr === undefined) throw new TypeError(`${what}: lr is required`);
+  checkNonNegative(o.lr, "lr", what);
+  checkNonNegative(o.momentum, "momentum", what);
+  checkNonNegative(o.dampening, "dampening", what);
+  checkNonNegative(o.weightDecay, "weightDecay", what);
+  if (typeof o.nesterov !== "boolean") throw new TypeError(`${what}: nesterov must be a boolean, got ${describe(o.nesterov)}`);
+  if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+    throw new RangeError(`${what}: nesterov requires momentum > 0 and dampening 0 (got momentum ${o.momentum}, dampening ${o.dampening})`);
+  }
+}
+
+export class SGD extends Optimizer<SGDOptions, Tensor> {
+  constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
+    const defaults: SGDOptions = { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false };
+    super(params, opts ?? {}, defaults, check);
+  }
+
+  step(): void {
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        const grad = p.grad;
+        if (grad === null) continue;
+        let buf: Tensor | null = null;
+        let firstStep = false;
+        if (g.momentum !== 0) {
+          buf = this.state.get(p) ?? null;
+          if (buf === null) {
+            buf = Tensor.empty(p.shape);
+            this.state.set(p, buf);
+            firstStep = true;
+          }
+        }
+        // Views after the allocation above (growing the memory detaches views).
+        kernelsNow().sgdStep(p.data, grad.data, buf?.data ?? null, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, firstStep);
+      }
+    }
+  }
+}
