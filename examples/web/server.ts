@@ -1,8 +1,6 @@
 /**
  * A tiny static file server on 127.0.0.1 for the demo page and the browser
  * checks: GET/HEAD only, files under `root` only, no directory listings.
- * `transform` may rewrite a file before it is sent (the browser checks use it
- * to strip the types from a .ts file).
  */
 import { createServer, type Server } from "node:http";
 import { readFile, stat } from "node:fs/promises";
@@ -20,18 +18,12 @@ const TYPES: Record<string, string> = {
   ".wasm": "application/wasm",
 };
 
-export interface Transformed {
-  body: string;
-  type: string;
-}
-
 export interface StaticServerOptions {
   root: string;
   /** 0 picks a free port. */
   port?: number;
   /** Where "/" redirects, e.g. "/examples/web/". */
   index?: string;
-  transform?: (path: string, body: Buffer) => Transformed | null;
 }
 
 export interface StaticServer {
@@ -59,13 +51,11 @@ export async function startStaticServer(opts: StaticServerOptions): Promise<Stat
     try {
       if (!(await stat(file)).isFile()) return send(404, "not found");
       const bytes = await readFile(file);
-      const out = opts.transform?.(file, bytes) ?? null;
-      const headers = {
-        "content-type": out?.type ?? TYPES[extname(file)] ?? "application/octet-stream",
+      res.writeHead(200, {
+        "content-type": TYPES[extname(file)] ?? "application/octet-stream",
         "cache-control": "no-store",
-      };
-      res.writeHead(200, headers);
-      res.end(req.method === "HEAD" ? undefined : (out?.body ?? bytes));
+      });
+      res.end(req.method === "HEAD" ? undefined : bytes);
     } catch {
       send(404, "not found");
     }

@@ -1,0 +1,132 @@
+/**
+ * Shared by the platform tests: paths, prerequisites that fail loudly with
+ * the command that fixes them, child processes that report JSON, the
+ * headless Chromium launcher, and the assertions on a check report.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { expect } from "vitest";
+import { formatReport, type CheckReport, type Expected } from "./checks";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const HERE = fileURLToPath(new URL("./", import.meta.url));
+export const OUTPUT = join(HERE, "output");
+export const BUNDLE = join(ROOT, "dist/neurenix.js");
+export const TYPES = join(ROOT, "dist/neurenix.d.ts");
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** The built bundle's path; throws with the fix when it is missing. */
+export function requireBundle(): string {
+  if (!existsSync(BUNDLE) || !existsSync(TYPES)) {
+    throw new Error("dist/neurenix.js or dist/neurenix.d.ts is missing: run `npm run build` (or `npm run test:platforms`)");
+  }
+  return BUNDLE;
+}
+
+export function expected(): Expected {
+  return JSON.parse(readFileSync(join(HERE, "expected.json"), "utf8")) as Expected;
+}
+
+/**
+ * Writes output/checks.js: checks.ts with its types stripped (it imports
+ * nothing but types), for plain Node and the browser page.
+ */
+export function writeChecksJs(): string {
+  const source = readFileSync(join(HERE, "checks.ts"), "utf8");
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false },
+  });
+  mkdirSync(OUTPUT, { recursive: true });
+  const file = join(OUTPUT, "checks.js");
+  writeFileSync(file, outputText);
+  return file;
+}
+
+export interface ChildResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command to its end (cwd: the repository), capturing its output. */
+export function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** The JSON a check script printed on its last line, or an error showing what it printed. */
+export function lastJsonLine<T>(r: ChildResult): T {
+  const last = r.stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(last) as T;
+  } catch {
+    throw new Error(`the check script printed no report (exit ${r.code})\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`);
+  }
+}
+
+/** Every check passed, on each backend listed, after `initialBackend` was selected on import. */
+export function expectReport(report: CheckReport, initialBackend: "wasm-simd" | "js", backends: string[]): void {
+  const text = formatReport(report);
+  expect(report.initialBackend, text).toBe(initialBackend);
+  expect(report.wasmSimdAvailable, text).toBe(backends.includes("wasm-simd"));
+  expect([...new Set(report.results.map((r) => r.backend))], text).toEqual(backends);
+  const cases = expected();
+  expect(report.results.length, text).toBe(backends.length * (cases.losses.length + cases.training.length));
+  expect(report.results.filter((r) => !r.ok), text).toEqual([]);
+}
+
+/** Headless Debian Chromium with a fresh profile; throws with the fix when it is not installed. */
+export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: run \`bash scripts/install-browser.sh\` (as root: apt-get install -y chromium)`);
+  }
+  const profile = mkdtempSync(join(tmpdir(), "neurenix-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1200, height: 820 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Collects what a page reports as going wrong: console errors, uncaught errors, failed or 4xx/5xx requests. */
+export function watchPage(page: Page): string[] {
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(`console.error: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => problems.push(`uncaught: ${e.message}`));
+  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on("response", (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
+  });
+  return problems;
+}
