@@ -1,0 +1,47 @@
+/**
+ * The backends every kernel and golden test runs on: "js" and "wasm-simd".
+ *
+ * CI must test both, so when the wasm-simd kernels cannot be loaded this
+ * FAILS (throws while the test file is collected) instead of skipping.
+ *
+ * - `backends()`: the Backend objects, for kernel tests that call kernels
+ *   directly on heap views (`describe.each(backends())("$name", (K) => …)`).
+ * - `BACKENDS` and `withBackend(name, fn)`: for tests through the public API,
+ *   which switch the library's current backend and restore it afterwards.
+ */
+import type { Backend, BackendName } from "../../ts/backend/backend";
+import { jsBackend } from "../../ts/backend/js";
+import { createWasmBackend } from "../../ts/backend/wasm";
+import { loadKernels } from "../../ts/wasm/loader";
+import { heap } from "../../ts/wasm/memory";
+import { backend, setBackend } from "../../ts/backend/select";
+
+export const BACKENDS: readonly BackendName[] = ["js", "wasm-simd"];
+
+let wasmBackend: Backend | null = null;
+
+/** [js, wasm-simd]; throws if the wasm-simd kernels cannot be loaded. */
+export function backends(): Backend[] {
+  if (wasmBackend === null) {
+    const kernels = loadKernels(heap.memory);
+    if (kernels === null) {
+      throw new Error(
+        "backends(): the wasm-simd kernels could not be loaded (no WebAssembly SIMD128, or ts/wasm/neurenix_kernels.wasm " +
+          "is missing or stale: run `npm run build:wasm`); both backends must be tested",
+      );
+    }
+    wasmBackend = createWasmBackend(kernels, heap);
+  }
+  return [jsBackend, wasmBackend as Backend];
+}
+
+/** Runs fn with the library switched to `name`, then restores the previous backend. */
+export function withBackend<T>(name: BackendName, fn: () => T): T {
+  const previous = backend();
+  setBackend(name);
+  try {
+    return fn();
+  } finally {
+    setBackend(previous);
+  }
+}
