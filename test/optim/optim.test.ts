@@ -3,12 +3,14 @@
  * re-implementation of PyTorch 1.13's update rules (every option), plus
  * zeroGrad, parameter groups, skipped parameters and option errors.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import * as nx from "../../ts/index";
 import { Generator } from "../../ts/random";
+import { BACKENDS, withBackend } from "../helpers/backends";
+import { expectClose } from "../helpers/expect_close";
 
-const BACKENDS = ["js", "wasm-simd"] as const;
-afterAll(() => nx.setBackend("wasm-simd"));
+/** float32 parameters against a float64 reference after a few steps. */
+const TOL = { rtol: 2e-6, atol: 2e-6 };
 
 const N = 37; // odd: exercises the SIMD tails
 const STEPS = 6;
@@ -90,14 +92,6 @@ function run(make: (params: nx.Tensor[]) => nx.optim.Optimizer<object, unknown>,
   return Array.from(p.data);
 }
 
-function expectClose(actual: number[], expected: number[], tol: number): void {
-  for (let i = 0; i < expected.length; i++) {
-    if (Math.abs(actual[i] - expected[i]) > tol * (1 + Math.abs(expected[i]))) {
-      throw new Error(`element ${i}: got ${actual[i]}, expected ${expected[i]}`);
-    }
-  }
-}
-
 const sgdCases = [
   { lr: 0.1 },
   { lr: 0.05, momentum: 0.9 },
@@ -120,19 +114,17 @@ const adamCases = [
 
 describe.each(BACKENDS)("optimizers on %s", (backend) => {
   it.each(sgdCases)("SGD %o matches PyTorch's rule over 6 steps", (o) => {
-    nx.setBackend(backend);
     const { start, grads } = problem(1);
-    const ours = run((ps) => new nx.optim.SGD(ps, o), start, grads);
-    expectClose(ours, sgdReference(o, start, grads), 2e-6);
+    const ours = withBackend(backend, () => run((ps) => new nx.optim.SGD(ps, o), start, grads));
+    expectClose(ours, sgdReference(o, start, grads), TOL, "SGD parameters");
     // The update is not the identity.
     expect(Math.abs(ours[0] - start[0])).toBeGreaterThan(1e-3);
   });
 
   it.each(adamCases)("Adam %o matches PyTorch's rule over 6 steps", (o) => {
-    nx.setBackend(backend);
     const { start, grads } = adamProblem();
-    const ours = run((ps) => new nx.optim.Adam(ps, o), start, grads);
-    expectClose(ours, adamReference(o, start, grads), 2e-6);
+    const ours = withBackend(backend, () => run((ps) => new nx.optim.Adam(ps, o), start, grads));
+    expectClose(ours, adamReference(o, start, grads), TOL, "Adam parameters");
     expect(Math.abs(ours[0] - start[0])).toBeGreaterThan(1e-4);
   });
 });
@@ -172,7 +164,7 @@ describe("Optimizer behaviour", () => {
     opt.step();
     expect(Array.from(b.data)).toEqual([1, 1]);
     // Adam's first step moves by lr·sign(g) (here g = 1 + 0.5·1 and −1 + 0.5·1).
-    expectClose(Array.from(a.data), [0.9, 1.1], 1e-6);
+    expectClose(a.data, [0.9, 1.1], { rtol: 1e-6, atol: 0 }, "a after one step");
   });
 
   it("parameter groups take their own options and fall back on the optimizer's", () => {
@@ -186,7 +178,7 @@ describe("Optimizer behaviour", () => {
     a.grad = new nx.Tensor([1]);
     b.grad = new nx.Tensor([1]);
     opt.step();
-    expectClose([a.data[0], b.data[0]], [0.9, 0.5], 1e-7);
+    expectClose([a.data[0], b.data[0]], [0.9, 0.5], { rtol: 1e-7, atol: 0 }, "a and b");
     // The learning rate can be changed between steps, as in PyTorch.
     opt.paramGroups[0].lr = 0;
     opt.step();
