@@ -3,6 +3,8 @@
 //! caller (ts/losses/reduction.ts): kernels return the float64 sum and scale
 //! the gradient by the `grad_scale` they are given.
 
+mod pointwise;
+
 pub mod mse_loss;
 pub mod l1_loss;
 pub mod bce_loss;

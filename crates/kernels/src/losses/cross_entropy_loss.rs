@@ -1,0 +1,493 @@
+//! CrossEntropyLoss kernel (PyTorch 1.13 semantics), fused forward + gradient.
+//!
+//! Logits are viewed as (n, C, inner): class c of sample (b, j) is at
+//! (b·C + c)·inner + j; inner = d1·…·dk (1 for (N, C) and (C) input).
+//! Per sample, with m = max_c x_c, S = Σ_c e^{x_c − m} and p_c = e^{x_c − m}/S:
+//!   −log p_c = (m − x_c) + ln S
+//! computed in that order: m − x_c is small and exact-ish, ln S ∈ [0, ln C];
+//! ln S − (x_c − m) would lose ~3e-4 on rows of ±1e4 logits.
+//!
+//! Class-index targets t (ε = label smoothing, w the class weights, 1 when
+//! absent, W = Σ_c w_c):
+//!   loss = (1 − ε)·w_t·(−log p_t) + (ε/C)·Σ_c w_c·(−log p_c)
+//!        = (1 − ε)·w_t·((m − x_t) + ln S) + (ε/C)·(Σ_c w_c (m − x_c) + W ln S)
+//!   ∂loss/∂x_c = p_c·((1 − ε) w_t + (ε/C) W) − (ε/C) w_c − [c = t]·(1 − ε) w_t
+//! A target equal to ignore_index gives loss 0 and gradient 0.
+//! Probability targets y, q_c = (1 − ε)·y_c + ε/C, Q = Σ_c w_c q_c:
+//!   loss = Σ_c w_c q_c (m − x_c) + Q·ln S,   ∂loss/∂x_c = p_c·Q − w_c q_c.
+//! "mean" denominators (Σ w_t of non-ignored samples, or the sample count for
+//! probability targets) are the caller's, through grad_scale.
+//!
+//! Passes per sample: max; then e^{x − m} (stored into grad_out, so the
+//! gradient pass needs no second exp), S and the weighted sums; then
+//! g_c = e_c·(coef·scale/S) − d_c. SIMD (wasm): for inner = 1 across classes
+//! (4 at a time, scalar tail of the row); for inner > 1 across 4 adjacent
+//! positions j (contiguous in memory), the class loop outside, the target
+//! class picked by a lane mask, not a gather — the segmentation case
+//! (8, 21, 64, 64). Max uses pmax, not f32x4_max (see simd.rs).
+//! NaN logits make the sample's loss and gradient NaN; never a panic.
+
+use crate::math::{exp_f32, ln_f32, pmax_f32};
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use crate::simd::v::{self, exp, ln, load, pmax, select, splat, store};
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use core::arch::wasm32::{f32x4_add, f32x4_div, f32x4_eq, f32x4_mul, f32x4_sub, v128, v128_and, v128_andnot};
+
+/// The per-call constants.
+struct Ce<'a> {
+    w: Option<&'a [f32]>,
+    inner: usize,
+    ignore: f32,
+    /// 1 − ε, and ε/C.
+    on_target: f32,
+    smooth: f32,
+    /// W = Σ_c w_c.
+    w_sum: f32,
+    prob: bool,
+    scale: f32,
+}
+
+/// The target of one sample: a class index (as stored, a float), or the
+/// batch item's probability block (same layout as its logits).
+#[derive(Clone, Copy)]
+enum Tgt<'a> {
+    Index(f32),
+    Prob(&'a [f32]),
+}
+
+/// Per-sample results: g_c = e_c·coef − (w_c·ks + [c = t]·w_t·kt).
+struct Finish {
+    loss: f32,
+    coef: f32,
+    ks: f32,
+    kt: f32,
+    wt: f32,
+    t: usize,
+}
+
+impl Finish {
+    /// The subtracted term at the target class (w_c = w_t there).
+    #[inline(always)]
+    fn target_sub(&self, wc: f32) -> f32 {
+        wc * self.ks + self.wt * self.kt
+    }
+}
+
+/// Column j of a (C, inner) block: the C classes of position j.
+#[inline(always)]
+fn col(s: &[f32], j: usize, inner: usize) -> impl Iterator<Item = &f32> {
+    s.iter().skip(j).step_by(inner.max(1))
+}
+
+#[inline(always)]
+fn next_or<'a>(it: &mut Option<impl Iterator<Item = &'a f32>>, default: f32) -> f32 {
+    it.as_mut().and_then(|i| i.next()).map_or(default, |v| *v)
+}
+
+impl Ce<'_> {
+    /// w_t for a class index stored as a float; NaN if it is no valid class.
+    #[inline(always)]
+    fn class(&self, x: &[f32], j: usize, t: f32) -> (f32, f32, usize) {
+        let ti = t as usize; // saturating: negatives → 0, then rejected below
+        let valid = ti as f32 == t;
+        let xt = x.get(ti.wrapping_mul(self.inner).wrapping_add(j)).filter(|_| valid);
+        let wt = match self.w {
+            Some(w) => w.get(ti).filter(|_| valid).copied().unwrap_or(f32::NAN),
+            None => 1.0,
+        };
+        (xt.copied().unwrap_or(f32::NAN), wt, if valid { ti } else { usize::MAX })
+    }
+
+    /// One sample, scalar: classes at x[c·inner + j]; g is the batch item's
+    /// gradient block. Returns the sample's loss.
+    fn sample(&self, x: &[f32], j: usize, tgt: Tgt, mut g: Option<&mut [f32]>) -> f32 {
+        let inner = self.inner;
+        let step = inner.max(1);
+        if let Tgt::Index(t) = tgt {
+            if t == self.ignore {
+                if let Some(g) = g {
+                    g.iter_mut().skip(j).step_by(step).for_each(|d| *d = 0.0);
+                }
+                return 0.0;
+            }
+        }
+        let m = col(x, j, inner).fold(f32::NEG_INFINITY, |m, &v| pmax_f32(m, v));
+        let smoothing = self.smooth != 0.0;
+        let (mut s, mut a, mut q) = (0.0f32, 0.0f32, 0.0f32);
+        let mut wi = self.w.map(|w| w.iter());
+        let mut yi = self.prob_col(tgt, j);
+        let mut gi = g.as_deref_mut().map(|g| g.iter_mut().skip(j).step_by(step));
+        for &xv in col(x, j, inner) {
+            let wc = next_or(&mut wi, 1.0);
+            let e = exp_f32(xv - m);
+            s += e;
+            if let Some(d) = gi.as_mut().and_then(|it| it.next()) {
+                *d = e;
+            }
+            if self.prob {
+                let wq = wc * (self.on_target * next_or(&mut yi, f32::NAN) + self.smooth);
+                q += wq;
+                a += wq * (m - xv);
+            } else if smoothing {
+                a += wc * (m - xv);
+            }
+        }
+        let f = self.finish(x, j, tgt, m, s, a, q);
+        let Some(g) = g else { return f.loss };
+        // Second walk over the column: e_c → scale·∂loss/∂x_c.
+        let mut wi = self.w.map(|w| w.iter());
+        let mut yi = self.prob_col(tgt, j);
+        for (c, d) in g.iter_mut().skip(j).step_by(step).enumerate() {
+            let wc = next_or(&mut wi, 1.0);
+            let sub = if self.prob {
+                self.prob_sub(wc, next_or(&mut yi, f32::NAN))
+            } else if c == f.t {
+                f.target_sub(wc)
+            } else {
+                wc * f.ks
+            };
+            *d = *d * f.coef - sub;
+        }
+        f.loss
+    }
+
+    /// The sample's loss and gradient coefficients from its max m and the sums
+    /// S = Σ e, A = Σ w(m − x) (or Σ wq(m − x)), Q = Σ wq.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn finish(&self, x: &[f32], j: usize, tgt: Tgt, m: f32, s: f32, a: f32, q: f32) -> Finish {
+        let ln_s = ln_f32(s);
+        let (ks, kt) = (self.smooth * self.scale, self.on_target * self.scale);
+        match tgt {
+            Tgt::Prob(_) => Finish { loss: a + q * ln_s, coef: q * self.scale / s, ks, kt, wt: 0.0, t: usize::MAX },
+            Tgt::Index(t) => {
+                let (xt, wt, ti) = self.class(x, j, t);
+                let mut loss = self.on_target * wt * ((m - xt) + ln_s);
+                if self.smooth != 0.0 {
+                    loss += self.smooth * (a + self.w_sum * ln_s);
+                }
+                let num = self.on_target * wt + self.smooth * self.w_sum;
+                Finish { loss, coef: num * self.scale / s, ks, kt, wt, t: ti }
+            }
+        }
+    }
+
+    /// scale · w_c q_c, the probability-target term of the gradient.
+    #[inline(always)]
+    fn prob_sub(&self, wc: f32, y: f32) -> f32 {
+        wc * (self.on_target * y + self.smooth) * self.scale
+    }
+
+    #[inline(always)]
+    fn prob_col<'b>(&self, tgt: Tgt<'b>, j: usize) -> Option<impl Iterator<Item = &'b f32>> {
+        match tgt {
+            Tgt::Prob(y) => Some(col(y, j, self.inner)),
+            Tgt::Index(_) => None,
+        }
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn next4<'a>(it: &mut Option<impl Iterator<Item = &'a [f32; 4]>>, default: v128) -> v128 {
+    it.as_mut().and_then(|i| i.next()).map_or(default, load)
+}
+
+/// Lanes j0..j0+4 of a row (NaN if out of range, which the caller excludes).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn lanes(row: &[f32], j0: usize) -> v128 {
+    row.get(j0..j0 + 4).and_then(|s| <&[f32; 4]>::try_from(s).ok()).map_or(splat(f32::NAN), load)
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn lanes_mut(row: &mut [f32], j0: usize) -> Option<&mut [f32; 4]> {
+    row.get_mut(j0..j0 + 4).and_then(|s| <&mut [f32; 4]>::try_from(s).ok())
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+impl Ce<'_> {
+    /// inner = 1: one sample per row of C logits, 4 classes at a time.
+    fn row(&self, x: &[f32], tgt: Tgt, mut g: Option<&mut [f32]>) -> f32 {
+        if let Tgt::Index(t) = tgt {
+            if t == self.ignore {
+                if let Some(g) = g {
+                    g.fill(0.0);
+                }
+                return 0.0;
+            }
+        }
+        let (xc, xtail) = x.as_chunks::<4>();
+        let mv = xc.iter().fold(splat(f32::NEG_INFINITY), |m, a| pmax(m, load(a)));
+        let m = xtail.iter().fold(v::hmax(mv), |m, &v| pmax_f32(m, v));
+        let (ms, zero) = (splat(m), splat(0.0));
+        let (on, sm) = (splat(self.on_target), splat(self.smooth));
+        let smoothing = self.smooth != 0.0;
+        let (wc, wtail) = split_opt(self.w);
+        let (yc, ytail) = split_opt(match tgt {
+            Tgt::Prob(y) => Some(y),
+            Tgt::Index(_) => None,
+        });
+        let (mut wi, mut yi) = (wc.map(|c| c.iter()), yc.map(|c| c.iter()));
+        let (mut sv, mut av, mut qv) = (zero, zero, zero);
+        {
+            let mut gi = g.as_deref_mut().map(|g| g.as_chunks_mut::<4>().0.iter_mut());
+            for a in xc {
+                let xv = load(a);
+                let wv = next4(&mut wi, splat(1.0));
+                let e = exp(f32x4_sub(xv, ms));
+                sv = f32x4_add(sv, e);
+                if let Some(d) = gi.as_mut().and_then(|it| it.next()) {
+                    store(d, e);
+                }
+                if self.prob {
+                    let wq = f32x4_mul(wv, f32x4_add(f32x4_mul(on, next4(&mut yi, splat(f32::NAN))), sm));
+                    qv = f32x4_add(qv, wq);
+                    av = f32x4_add(av, f32x4_mul(wq, f32x4_sub(ms, xv)));
+                } else if smoothing {
+                    av = f32x4_add(av, f32x4_mul(wv, f32x4_sub(ms, xv)));
+                }
+            }
+        }
+        // The row's tail, scalar, continuing the same sums.
+        let (mut s, mut a, mut q) = (v::hsum(sv), v::hsum(av), v::hsum(qv));
+        let (mut wi, mut yi) = (wtail.map(|t| t.iter()), ytail.map(|t| t.iter()));
+        {
+            let mut gi = g.as_deref_mut().map(|g| g.as_chunks_mut::<4>().1.iter_mut());
+            for &xv in xtail {
+                let wc = next_or(&mut wi, 1.0);
+                let e = exp_f32(xv - m);
+                s += e;
+                if let Some(d) = gi.as_mut().and_then(|it| it.next()) {
+                    *d = e;
+                }
+                if self.prob {
+                    let wq = wc * (self.on_target * next_or(&mut yi, f32::NAN) + self.smooth);
+                    q += wq;
+                    a += wq * (m - xv);
+                } else if smoothing {
+                    a += wc * (m - xv);
+                }
+            }
+        }
+        let f = self.finish(x, 0, tgt, m, s, a, q);
+        let Some(g) = g else { return f.loss };
+        let e_t = g.get(f.t).copied();
+        let (coef, ks, scale) = (splat(f.coef), splat(f.ks), splat(self.scale));
+        let (gc, gtail) = g.as_chunks_mut::<4>();
+        let (mut wi, mut yi) = (wc.map(|c| c.iter()), yc.map(|c| c.iter()));
+        for d in gc {
+            let wv = next4(&mut wi, splat(1.0));
+            let sub = if self.prob {
+                let y = next4(&mut yi, splat(f32::NAN));
+                f32x4_mul(f32x4_mul(wv, f32x4_add(f32x4_mul(on, y), sm)), scale)
+            } else {
+                f32x4_mul(wv, ks)
+            };
+            store(d, f32x4_sub(f32x4_mul(load(d), coef), sub));
+        }
+        let (mut wi, mut yi) = (wtail.map(|t| t.iter()), ytail.map(|t| t.iter()));
+        for d in gtail {
+            let wc = next_or(&mut wi, 1.0);
+            let sub = if self.prob { self.prob_sub(wc, next_or(&mut yi, f32::NAN)) } else { wc * f.ks };
+            *d = *d * f.coef - sub;
+        }
+        // The target class: its term was left out above.
+        if let (Some(e), Some(d)) = (e_t, g.get_mut(f.t)) {
+            *d = e * f.coef - f.target_sub(f.wt);
+        }
+        f.loss
+    }
+
+    /// inner > 1: 4 adjacent positions j0..j0+4 at a time, classes in the outer
+    /// loop; returns how many positions were done (the rest is the scalar tail).
+    fn spatial(&self, x: &[f32], t: &[f32], mut lo: Option<&mut [f32]>, mut g: Option<&mut [f32]>, sum: &mut f64) -> usize {
+        let inner = self.inner;
+        let done = inner / 4 * 4;
+        let (zero, one, nan) = (splat(0.0), splat(1.0), splat(f32::NAN));
+        let (on, sm, scale) = (splat(self.on_target), splat(self.smooth), splat(self.scale));
+        let smoothing = self.smooth != 0.0;
+        let mut j0 = 0;
+        while j0 < done {
+            let mv = x.chunks_exact(inner).fold(splat(f32::NEG_INFINITY), |m, row| pmax(m, lanes(row, j0)));
+            let tv = if self.prob { zero } else { lanes(t, j0) };
+            let ign = if self.prob { zero } else { f32x4_eq(tv, splat(self.ignore)) };
+            let (mut sv, mut av, mut qv) = (zero, zero, zero);
+            let mut xt = nan;
+            let mut wt = if self.w.is_some() { nan } else { one };
+            let mut wi = self.w.map(|w| w.iter());
+            let mut yrows = self.prob.then(|| t.chunks_exact(inner));
+            {
+                let mut grows = g.as_deref_mut().map(|g| g.chunks_exact_mut(inner));
+                for (c, row) in x.chunks_exact(inner).enumerate() {
+                    let xv = lanes(row, j0);
+                    let wv = splat(next_or(&mut wi, 1.0));
+                    let e = exp(f32x4_sub(xv, mv));
+                    sv = f32x4_add(sv, e);
+                    if let Some(d) = grows.as_mut().and_then(|it| it.next()).and_then(|r| lanes_mut(r, j0)) {
+                        store(d, e);
+                    }
+                    if self.prob {
+                        let y = yrows.as_mut().and_then(|it| it.next()).map_or(nan, |r| lanes(r, j0));
+                        let wq = f32x4_mul(wv, f32x4_add(f32x4_mul(on, y), sm));
+                        qv = f32x4_add(qv, wq);
+                        av = f32x4_add(av, f32x4_mul(wq, f32x4_sub(mv, xv)));
+                    } else {
+                        let hit = f32x4_eq(tv, splat(c as f32));
+                        xt = select(hit, xv, xt);
+                        wt = select(hit, wv, wt);
+                        if smoothing {
+                            av = f32x4_add(av, f32x4_mul(wv, f32x4_sub(mv, xv)));
+                        }
+                    }
+                }
+            }
+            let ln_s = ln(sv);
+            let (loss, num) = if self.prob {
+                (f32x4_add(av, f32x4_mul(qv, ln_s)), qv)
+            } else {
+                let mut l = f32x4_mul(f32x4_mul(on, wt), f32x4_add(f32x4_sub(mv, xt), ln_s));
+                if smoothing {
+                    l = f32x4_add(l, f32x4_mul(sm, f32x4_add(av, f32x4_mul(splat(self.w_sum), ln_s))));
+                }
+                (v128_andnot(l, ign), f32x4_add(f32x4_mul(on, wt), splat(self.smooth * self.w_sum)))
+            };
+            *sum += v::hsum_f64(loss);
+            if let Some(d) = lo.as_deref_mut().and_then(|l| lanes_mut(l, j0)) {
+                store(d, loss);
+            }
+            if let Some(g) = g.as_deref_mut() {
+                let coef = f32x4_div(f32x4_mul(num, scale), sv);
+                let (ks, ktw) = (self.smooth * self.scale, f32x4_mul(wt, splat(self.on_target * self.scale)));
+                let mut wi = self.w.map(|w| w.iter());
+                let mut yrows = self.prob.then(|| t.chunks_exact(inner));
+                for (c, grow) in g.chunks_exact_mut(inner).enumerate() {
+                    let wc = next_or(&mut wi, 1.0);
+                    let sub = if self.prob {
+                        let y = yrows.as_mut().and_then(|it| it.next()).map_or(nan, |r| lanes(r, j0));
+                        f32x4_mul(f32x4_mul(splat(wc), f32x4_add(f32x4_mul(on, y), sm)), scale)
+                    } else {
+                        let hit = f32x4_eq(tv, splat(c as f32));
+                        f32x4_add(splat(wc * ks), v128_and(hit, ktw))
+                    };
+                    if let Some(d) = lanes_mut(grow, j0) {
+                        store(d, v128_andnot(f32x4_sub(f32x4_mul(load(d), coef), sub), ign));
+                    }
+                }
+            }
+            j0 += 4;
+        }
+        done
+    }
+}
+
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn split_opt(s: Option<&[f32]>) -> (Option<&[[f32; 4]]>, Option<&[f32]>) {
+    match s {
+        Some(s) => {
+            let (c, t) = s.as_chunks::<4>();
+            (Some(c), Some(t))
+        }
+        None => (None, None),
+    }
+}
+
+impl Ce<'_> {
+    /// One batch item: logits x (C·inner), targets t (inner indices, or C·inner
+    /// probabilities), loss lo (inner) and gradient g (C·inner) blocks.
+    fn item(&self, x: &[f32], t: &[f32], mut lo: Option<&mut [f32]>, mut g: Option<&mut [f32]>) -> f64 {
+        let mut sum = 0.0;
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        let start = {
+            if self.inner == 1 {
+                let l = self.row(x, self.target(t, 0), g);
+                if let Some(d) = lo.and_then(|s| s.first_mut()) {
+                    *d = l;
+                }
+                return l as f64;
+            }
+            self.spatial(x, t, lo.as_deref_mut(), g.as_deref_mut(), &mut sum)
+        };
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        let start = 0;
+        for j in start..self.inner {
+            let l = self.sample(x, j, self.target(t, j), g.as_deref_mut());
+            if let Some(d) = lo.as_deref_mut().and_then(|s| s.get_mut(j)) {
+                *d = l;
+            }
+            sum += l as f64;
+        }
+        sum
+    }
+
+    #[inline(always)]
+    fn target<'b>(&self, t: &'b [f32], j: usize) -> Tgt<'b> {
+        if self.prob { Tgt::Prob(t) } else { Tgt::Index(t.get(j).copied().unwrap_or(f32::NAN)) }
+    }
+}
+
+/// Σ over samples of the cross-entropy loss (see the header); per-sample
+/// losses (n·inner) into `loss_out`, grad_scale · ∂loss/∂logits into `grad_out`.
+/// `weight` is absent or has `classes` entries.
+#[allow(clippy::too_many_arguments)]
+pub fn cross_entropy_fwd_bwd(
+    logits: &[f32],
+    target: &[f32],
+    weight: Option<&[f32]>,
+    n: usize,
+    classes: usize,
+    inner: usize,
+    ignore_index: i32,
+    label_smoothing: f32,
+    prob_targets: bool,
+    loss_out: Option<&mut [f32]>,
+    grad_out: Option<&mut [f32]>,
+    grad_scale: f32,
+) -> f64 {
+    let (Some(block), Some(samples)) = (classes.checked_mul(inner), n.checked_mul(inner)) else {
+        return f64::NAN;
+    };
+    let Some(total) = n.checked_mul(block) else { return f64::NAN };
+    if samples == 0 {
+        return 0.0;
+    }
+    if classes == 0 {
+        return f64::NAN; // no classes: no distribution (rejected in TypeScript)
+    }
+    let (Some(x), Some(t)) = (logits.get(..total), target.get(..if prob_targets { total } else { samples })) else {
+        return f64::NAN;
+    };
+    let w = match weight {
+        Some(w) => match w.get(..classes) {
+            Some(w) => Some(w),
+            None => return f64::NAN,
+        },
+        None => None,
+    };
+    let w_sum = match w {
+        Some(w) => w.iter().map(|&v| v as f64).sum::<f64>() as f32,
+        None => classes as f32,
+    };
+    let ce = Ce {
+        w,
+        inner,
+        ignore: ignore_index as f32,
+        on_target: 1.0 - label_smoothing,
+        smooth: label_smoothing / classes as f32,
+        w_sum,
+        prob: prob_targets,
+        scale: grad_scale,
+    };
+    let mut lo = loss_out.and_then(|s| s.get_mut(..samples)).map(|s| s.chunks_exact_mut(inner));
+    let mut go = grad_out.and_then(|s| s.get_mut(..total)).map(|s| s.chunks_exact_mut(block));
+    let tblock = if prob_targets { block } else { inner };
+    let mut sum = 0.0;
+    for (xb, tb) in x.chunks_exact(block).zip(t.chunks_exact(tblock)) {
+        let lb = lo.as_mut().and_then(|it| it.next());
+        let gb = go.as_mut().and_then(|it| it.next());
+        sum += ce.item(xb, tb, lb, gb);
+    }
+    sum
+}
