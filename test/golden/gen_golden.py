@@ -115,6 +115,11 @@ def f64(t):
     return None if t is None else t.double()
 
 
+def given(**options):
+    """The options that were given (not None), in TypeScript names."""
+    return {k: v for k, v in options.items() if v is not None}
+
+
 def mse_cases():
     cases = []
     make = lambda r: torch.nn.MSELoss(reduction=r)
@@ -154,13 +159,7 @@ def ce_cases():
     rng = Rng(300)
 
     def add(name, x, t, weight=None, ignore=None, smoothing=None, probs=False):
-        options = {}
-        if weight is not None:
-            options["weight"] = weight
-        if ignore is not None:
-            options["ignoreIndex"] = ignore
-        if smoothing is not None:
-            options["labelSmoothing"] = smoothing
+        options = given(weight=weight, ignoreIndex=ignore, labelSmoothing=smoothing)
         make = ce_make(weight, -100 if ignore is None else ignore, smoothing or 0.0)
         run = make if probs else (lambda r: (lambda x64, t64: make(r)(x64, t64.long())))
         all_reductions(cases, f"CE {name}", run, options, x, t)
@@ -242,7 +241,7 @@ def bce_cases():
     rng = Rng(400)
 
     def add(name, x, t, weight=None, transform=None):
-        options = {} if weight is None else {"weight": weight}
+        options = given(weight=weight)
         make = lambda r: torch.nn.BCELoss(weight=f64(weight), reduction=r)
         all_reductions(cases, f"BCE {name}", make, options, x, t, transform)
 
@@ -270,11 +269,7 @@ def bce_logits_cases():
     rng = Rng(500)
 
     def add(name, x, t, weight=None, pos=None):
-        options = {}
-        if weight is not None:
-            options["weight"] = weight
-        if pos is not None:
-            options["posWeight"] = pos
+        options = given(weight=weight, posWeight=pos)
         make = lambda r: torch.nn.BCEWithLogitsLoss(weight=f64(weight), pos_weight=f64(pos), reduction=r)
         all_reductions(cases, f"BCEWithLogits {name}", make, options, x, t)
 
