@@ -16,13 +16,13 @@ const W = 720;
 const H = 400;
 const M = { left: 64, right: 20, top: 40, bottom: 48 };
 
-/** About `count` round tick values covering [0, max]. */
+/** About `count` round tick values from 0 up to at least max. */
 function ticks(max: number, count: number): number[] {
   const raw = max / count;
   const magnitude = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((f) => f * magnitude).find((s) => s >= raw) ?? 10 * magnitude;
-  const out: number[] = [];
-  for (let v = 0; v <= max + 1e-9 * step; v += step) out.push(Number(v.toPrecision(12)));
+  const out = [0];
+  while (out[out.length - 1] < max - 1e-9 * step) out.push(Number((out.length * step).toPrecision(12)));
   return out;
 }
 
@@ -66,6 +66,10 @@ export function lossCurveSvg(losses: number[], opts: LossCurveOptions): string {
     `<text transform="translate(16 ${(H + M.top - M.bottom) / 2}) rotate(-90)" text-anchor="middle">loss</text>`,
     `<polyline points="${path(losses)}" fill="none" stroke="#bbb" stroke-width="1"/>`,
     `<polyline points="${path(movingAverage(losses, opts.smooth ?? 25))}" fill="none" stroke="#1f6fd1" stroke-width="2"/>`,
+    `<line x1="${W - 230}" x2="${W - 210}" y1="${M.top + 8}" y2="${M.top + 8}" stroke="#bbb"/>`,
+    `<text x="${W - 204}" y="${M.top + 12}">each step</text>`,
+    `<line x1="${W - 140}" x2="${W - 120}" y1="${M.top + 8}" y2="${M.top + 8}" stroke="#1f6fd1" stroke-width="2"/>`,
+    `<text x="${W - 114}" y="${M.top + 12}">mean of last ${opts.smooth ?? 25}</text>`,
     `</svg>`,
   );
   return parts.join("\n") + "\n";
