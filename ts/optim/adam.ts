@@ -14,7 +14,8 @@
  * the bias corrections are computed here in float64 and the update runs in
  * the backend's adamStep kernel over heap tensors m, v (and v̂max).
  */
-import { Tensor } from "../tensor";
+import type { Tensor } from "../tensor";
+import { zeros } from "../factories";
 import { kernelsNow } from "../backend/select";
 import { describe } from "../errors";
 import { Optimizer, checkNonNegative, type Params } from "./optimizer";
@@ -46,12 +47,6 @@ function check(o: AdamOptions, what: string): void {
     if (!(b >= 0 && b < 1)) throw new RangeError(`${what}: invalid betas[${i}] ${b} (must be in [0, 1))`);
   });
   if (typeof o.amsgrad !== "boolean") throw new TypeError(`${what}: amsgrad must be a boolean, got ${describe(o.amsgrad)}`);
-}
-
-function zeros(shape: readonly number[]): Tensor {
-  const t = Tensor.empty(shape);
-  t.data.fill(0);
-  return t;
 }
 
 export class Adam extends Optimizer<AdamOptions, AdamState> {
