@@ -1,0 +1,82 @@
+/**
+ * The shape of bench/results/latest.json, shared by the report, the chart
+ * and the target checks.
+ */
+import type { Machine } from "./machine";
+import type { LossKind, Mode } from "../workloads/problem";
+
+export interface ContenderResult {
+  key: string;
+  label: string;
+  /** Median seconds per call, its relative spread, samples × calls per sample. */
+  seconds: number;
+  spread: number;
+  samples: number;
+  reps: number;
+  nsPerElement: number;
+  /** JS loop's time / this time. */
+  speedup: number;
+  /** Bytes one call moves (the case's traffic, or the sweep's own) and the rate. */
+  bytes: number;
+  gbps: number;
+  /** GB/s as a fraction of the matching wasm sweep (read for fwd, read+write for fwdBwd); MSE/L1 only. */
+  ofSweep: number | null;
+  /** Mean loss returned, and its relative error vs the float64 reference (null for sweeps). */
+  value: number | null;
+  relError: number | null;
+}
+
+export interface CaseResult {
+  id: string;
+  loss: LossKind;
+  lossName: string;
+  label: string;
+  mode: Mode;
+  shape: number[];
+  size: number;
+  read: number;
+  write: number;
+  reference: number;
+  contenders: ContenderResult[];
+}
+
+export interface TrainingResult {
+  key: string;
+  label: string;
+  samplesPerSec: number;
+  secondsPerStep: number;
+  spread: number;
+  samples: number;
+  reps: number;
+}
+
+export interface PytorchResult {
+  loop: "loader" | "sliced";
+  threads: number;
+  samplesPerSec: number;
+}
+
+export interface TargetResult {
+  target: string;
+  goal: string;
+  measured: string;
+  met: boolean;
+  /** For misses: how far short, e.g. "short by 23% (needs 1.3× the speed)". */
+  shortfall: string | null;
+}
+
+export interface Results {
+  date: string;
+  quick: boolean;
+  machine: Machine;
+  versions: { tfjs: string; torch: string | null };
+  settings: Record<string, unknown>;
+  setup: { what: string; seconds: number }[];
+  cases: CaseResult[];
+  training: { batch: number; results: TrainingResult[]; pytorch: PytorchResult[] };
+  targets: TargetResult[];
+}
+
+export function find(c: CaseResult, key: string): ContenderResult | undefined {
+  return c.contenders.find((r) => r.key === key);
+}
