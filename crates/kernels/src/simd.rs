@@ -117,8 +117,12 @@ pub mod v {
         let ix = i32x4_sub(xs, i32x4_splat(SQRT_HALF_BITS));
         let k = i32x4_add(i32x4_shr(ix, 23), bias);
         let m = i32x4_add(v128_and(ix, i32x4_splat(MANT_MASK)), i32x4_splat(SQRT_HALF_BITS));
-        let f = f32x4_sub(m, splat(1.0));
-        let kf = f32x4_convert_i32x4(k);
+        ln_reduced(f32x4_sub(m, splat(1.0)), f32x4_convert_i32x4(k))
+    }
+
+    /// k·ln2 + ln(1 + f), as math::ln_reduced.
+    #[inline(always)]
+    fn ln_reduced(f: v128, kf: v128) -> v128 {
         let s = f32x4_div(f, f32x4_add(splat(2.0), f));
         let z = f32x4_mul(s, s);
         let r = f32x4_add(splat(L3), f32x4_mul(z, splat(L4)));
@@ -137,12 +141,12 @@ pub mod v {
         select(f32x4_ge(x, splat(0.0)), y, splat(f32::NAN))
     }
 
-    /// log1p for x ∈ [0, 1] (and NaN): u = 1 + x ∈ [1, 2] needs no special cases.
+    /// log1p for x ∈ [0, 1] (and NaN), as math::log1p_unit (exact reduction, one division).
     #[inline(always)]
     pub fn log1p_unit(x: v128) -> v128 {
-        let u = f32x4_add(splat(1.0), x);
-        let c = f32x4_div(f32x4_sub(x, f32x4_sub(u, splat(1.0))), u);
-        f32x4_add(ln_pos(u), c)
+        let low = f32x4_lt(x, splat(0.5));
+        let f = select(low, x, f32x4_mul(f32x4_sub(x, splat(1.0)), splat(0.5)));
+        ln_reduced(f, v128_andnot(splat(1.0), low))
     }
 
     #[inline(always)]

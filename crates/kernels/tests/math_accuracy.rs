@@ -70,6 +70,24 @@ fn log1p_within_1_5_ulp() {
 }
 
 #[test]
+fn log1p_unit_within_1_ulp_on_0_1() {
+    // Its domain only: every 61st f32 in [0, 1].
+    let mut worst = (0.0, 0.0f32);
+    let mut bits = 0u32;
+    while bits <= 1f32.to_bits() {
+        let x = f32::from_bits(bits);
+        let e = ulps(log1p_unit(x), (x as f64).ln_1p());
+        if !(e <= worst.0) {
+            worst = (e, x);
+        }
+        bits += 61;
+    }
+    assert!(worst.0 <= 1.0, "log1p_unit: {} ulp at x = {:e}", worst.0, worst.1);
+    assert!(log1p_unit(f32::NAN).is_nan());
+    assert_eq!(log1p_unit(1.0), core::f32::consts::LN_2);
+}
+
+#[test]
 fn softplus_within_2_ulp() {
     check("softplus", 2.0, softplus_f32, softplus64);
 }

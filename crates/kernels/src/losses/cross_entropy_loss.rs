@@ -300,85 +300,126 @@ impl Ce<'_> {
         f.loss
     }
 
-    /// inner > 1: 4 adjacent positions j0..j0+4 at a time, classes in the outer
-    /// loop; returns how many positions were done (the rest is the scalar tail).
+    /// inner > 1: adjacent positions 16 (then 4) at a time, classes in the
+    /// outer loop; returns how many positions were done (the rest is the
+    /// scalar tail). Class rows are `inner` apart — often a power of two, so
+    /// they share cache sets: a tile of 16 uses each 64-byte line whole per
+    /// visit instead of coming back to it four times.
     fn spatial(&self, x: &[f32], t: &[f32], mut lo: Option<&mut [f32]>, mut g: Option<&mut [f32]>, sum: &mut f64) -> usize {
-        let inner = self.inner;
-        let done = inner / 4 * 4;
+        let inner = self.inner.max(1); // ≥ 1 already; tells the compiler so
+        let mut j0 = 0;
+        while j0 + 16 <= inner {
+            *sum += self.tile::<4>(x, t, lo.as_deref_mut(), g.as_deref_mut(), j0);
+            j0 += 16;
+        }
+        while j0 + 4 <= inner {
+            *sum += self.tile::<1>(x, t, lo.as_deref_mut(), g.as_deref_mut(), j0);
+            j0 += 4;
+        }
+        j0
+    }
+
+    /// Positions j0..j0 + 4L: the sample-wise quantities as L vectors of 4 lanes.
+    #[inline(always)]
+    fn tile<const L: usize>(&self, x: &[f32], t: &[f32], lo: Option<&mut [f32]>, g: Option<&mut [f32]>, j0: usize) -> f64 {
+        let inner = self.inner.max(1);
         let (zero, one, nan) = (splat(0.0), splat(1.0), splat(f32::NAN));
         let (on, sm, scale) = (splat(self.on_target), splat(self.smooth), splat(self.scale));
         let smoothing = self.smooth != 0.0;
-        let mut j0 = 0;
-        while j0 < done {
-            let mv = x.chunks_exact(inner).fold(splat(f32::NEG_INFINITY), |m, row| pmax(m, lanes(row, j0)));
-            let tv = if self.prob { zero } else { lanes(t, j0) };
-            let ign = if self.prob { zero } else { f32x4_eq(tv, splat(self.ignore)) };
-            let (mut sv, mut av, mut qv) = (zero, zero, zero);
-            let mut xt = nan;
-            let mut wt = if self.w.is_some() { nan } else { one };
-            let mut wi = self.w.map(|w| w.iter());
-            let mut yrows = self.prob.then(|| t.chunks_exact(inner));
-            {
-                let mut grows = g.as_deref_mut().map(|g| g.chunks_exact_mut(inner));
-                for (c, row) in x.chunks_exact(inner).enumerate() {
-                    let xv = lanes(row, j0);
-                    let wv = splat(next_or(&mut wi, 1.0));
-                    let e = exp(f32x4_sub(xv, mv));
-                    sv = f32x4_add(sv, e);
-                    if let Some(d) = grows.as_mut().and_then(|it| it.next()).and_then(|r| lanes_mut(r, j0)) {
+        let ju = |u: usize| j0 + 4 * u;
+        let mut mv = [splat(f32::NEG_INFINITY); L];
+        for row in x.chunks_exact(inner) {
+            for u in 0..L {
+                mv[u] = pmax(mv[u], lanes(row, ju(u)));
+            }
+        }
+        let mut tv = [zero; L];
+        let mut ign = [zero; L];
+        if !self.prob {
+            for u in 0..L {
+                tv[u] = lanes(t, ju(u));
+                ign[u] = f32x4_eq(tv[u], splat(self.ignore));
+            }
+        }
+        let (mut sv, mut av, mut qv) = ([zero; L], [zero; L], [zero; L]);
+        let mut xt = [nan; L];
+        let mut wt = [if self.w.is_some() { nan } else { one }; L];
+        let mut wi = self.w.map(|w| w.iter());
+        let mut yrows = self.prob.then(|| t.chunks_exact(inner));
+        let mut g = g;
+        {
+            let mut grows = g.as_deref_mut().map(|g| g.chunks_exact_mut(inner));
+            for (c, row) in x.chunks_exact(inner).enumerate() {
+                let wv = splat(next_or(&mut wi, 1.0));
+                let cv = splat(c as f32);
+                let mut grow = grows.as_mut().and_then(|it| it.next());
+                let yrow = yrows.as_mut().and_then(|it| it.next());
+                for u in 0..L {
+                    let xv = lanes(row, ju(u));
+                    let e = exp(f32x4_sub(xv, mv[u]));
+                    sv[u] = f32x4_add(sv[u], e);
+                    if let Some(d) = grow.as_deref_mut().and_then(|r| lanes_mut(r, ju(u))) {
                         store(d, e);
                     }
                     if self.prob {
-                        let y = yrows.as_mut().and_then(|it| it.next()).map_or(nan, |r| lanes(r, j0));
+                        let y = yrow.map_or(nan, |r| lanes(r, ju(u)));
                         let wq = f32x4_mul(wv, f32x4_add(f32x4_mul(on, y), sm));
-                        qv = f32x4_add(qv, wq);
-                        av = f32x4_add(av, f32x4_mul(wq, f32x4_sub(mv, xv)));
+                        qv[u] = f32x4_add(qv[u], wq);
+                        av[u] = f32x4_add(av[u], f32x4_mul(wq, f32x4_sub(mv[u], xv)));
                     } else {
-                        let hit = f32x4_eq(tv, splat(c as f32));
-                        xt = select(hit, xv, xt);
-                        wt = select(hit, wv, wt);
+                        let hit = f32x4_eq(tv[u], cv);
+                        xt[u] = select(hit, xv, xt[u]);
+                        wt[u] = select(hit, wv, wt[u]);
                         if smoothing {
-                            av = f32x4_add(av, f32x4_mul(wv, f32x4_sub(mv, xv)));
+                            av[u] = f32x4_add(av[u], f32x4_mul(wv, f32x4_sub(mv[u], xv)));
                         }
                     }
                 }
             }
-            let ln_s = ln(sv);
+        }
+        let mut sum = 0.0;
+        let mut coef = [zero; L];
+        let mut lo = lo;
+        for u in 0..L {
+            let ln_s = ln(sv[u]);
             let (loss, num) = if self.prob {
-                (f32x4_add(av, f32x4_mul(qv, ln_s)), qv)
+                (f32x4_add(av[u], f32x4_mul(qv[u], ln_s)), qv[u])
             } else {
-                let mut l = f32x4_mul(f32x4_mul(on, wt), f32x4_add(f32x4_sub(mv, xt), ln_s));
+                let mut l = f32x4_mul(f32x4_mul(on, wt[u]), f32x4_add(f32x4_sub(mv[u], xt[u]), ln_s));
                 if smoothing {
-                    l = f32x4_add(l, f32x4_mul(sm, f32x4_add(av, f32x4_mul(splat(self.w_sum), ln_s))));
+                    l = f32x4_add(l, f32x4_mul(sm, f32x4_add(av[u], f32x4_mul(splat(self.w_sum), ln_s))));
                 }
-                (v128_andnot(l, ign), f32x4_add(f32x4_mul(on, wt), splat(self.smooth * self.w_sum)))
+                (v128_andnot(l, ign[u]), f32x4_add(f32x4_mul(on, wt[u]), splat(self.smooth * self.w_sum)))
             };
-            *sum += v::hsum_f64(loss);
-            if let Some(d) = lo.as_deref_mut().and_then(|l| lanes_mut(l, j0)) {
+            sum += v::hsum_f64(loss);
+            if let Some(d) = lo.as_deref_mut().and_then(|l| lanes_mut(l, ju(u))) {
                 store(d, loss);
             }
-            if let Some(g) = g.as_deref_mut() {
-                let coef = f32x4_div(f32x4_mul(num, scale), sv);
-                let (ks, ktw) = (self.smooth * self.scale, f32x4_mul(wt, splat(self.on_target * self.scale)));
-                let mut wi = self.w.map(|w| w.iter());
-                let mut yrows = self.prob.then(|| t.chunks_exact(inner));
-                for (c, grow) in g.chunks_exact_mut(inner).enumerate() {
-                    let wc = next_or(&mut wi, 1.0);
-                    let sub = if self.prob {
-                        let y = yrows.as_mut().and_then(|it| it.next()).map_or(nan, |r| lanes(r, j0));
-                        f32x4_mul(f32x4_mul(splat(wc), f32x4_add(f32x4_mul(on, y), sm)), scale)
-                    } else {
-                        let hit = f32x4_eq(tv, splat(c as f32));
-                        f32x4_add(splat(wc * ks), v128_and(hit, ktw))
-                    };
-                    if let Some(d) = lanes_mut(grow, j0) {
-                        store(d, v128_andnot(f32x4_sub(f32x4_mul(load(d), coef), sub), ign));
-                    }
+            coef[u] = f32x4_div(f32x4_mul(num, scale), sv[u]);
+        }
+        let Some(g) = g else { return sum };
+        let ks = self.smooth * self.scale;
+        let kt = splat(self.on_target * self.scale);
+        let mut wi = self.w.map(|w| w.iter());
+        let mut yrows = self.prob.then(|| t.chunks_exact(inner));
+        for (c, grow) in g.chunks_exact_mut(inner).enumerate() {
+            let wc = next_or(&mut wi, 1.0);
+            let cv = splat(c as f32);
+            let yrow = yrows.as_mut().and_then(|it| it.next());
+            for u in 0..L {
+                let sub = if self.prob {
+                    let y = yrow.map_or(nan, |r| lanes(r, ju(u)));
+                    f32x4_mul(f32x4_mul(splat(wc), f32x4_add(f32x4_mul(on, y), sm)), scale)
+                } else {
+                    let hit = f32x4_eq(tv[u], cv);
+                    f32x4_add(splat(wc * ks), v128_and(hit, f32x4_mul(wt[u], kt)))
+                };
+                if let Some(d) = lanes_mut(grow, ju(u)) {
+                    store(d, v128_andnot(f32x4_sub(f32x4_mul(load(d), coef[u]), sub), ign[u]));
                 }
             }
-            j0 += 4;
         }
-        done
+        sum
     }
 }
 
@@ -480,9 +521,11 @@ pub fn cross_entropy_fwd_bwd(
         prob: prob_targets,
         scale: grad_scale,
     };
+    // samples > 0 and classes > 0, so these are ≥ 1; max(1) lets the compiler see it.
+    let (inner, block) = (inner.max(1), block.max(1));
+    let tblock = if prob_targets { block } else { inner };
     let mut lo = loss_out.and_then(|s| s.get_mut(..samples)).map(|s| s.chunks_exact_mut(inner));
     let mut go = grad_out.and_then(|s| s.get_mut(..total)).map(|s| s.chunks_exact_mut(block));
-    let tblock = if prob_targets { block } else { inner };
     let mut sum = 0.0;
     for (xb, tb) in x.chunks_exact(block).zip(t.chunks_exact(tblock)) {
         let lb = lo.as_mut().and_then(|it| it.next());
