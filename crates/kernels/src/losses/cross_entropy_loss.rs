@@ -55,6 +55,15 @@ enum Tgt<'a> {
     Prob(&'a [f32]),
 }
 
+/// Per-sample sums of the second pass: S = Σ e^{x − m}, A = Σ w(m − x) (or
+/// Σ wq(m − x) with probability targets), Q = Σ wq.
+#[derive(Default)]
+struct Sums {
+    s: f32,
+    a: f32,
+    q: f32,
+}
+
 /// Per-sample results: g_c = e_c·coef − (w_c·ks + [c = t]·w_t·kt).
 struct Finish {
     loss: f32,
@@ -112,27 +121,17 @@ impl Ce<'_> {
             }
         }
         let m = col(x, j, inner).fold(f32::NEG_INFINITY, |m, &v| pmax_f32(m, v));
-        let smoothing = self.smooth != 0.0;
-        let (mut s, mut a, mut q) = (0.0f32, 0.0f32, 0.0f32);
+        let mut sums = Sums::default();
         let mut wi = self.w.map(|w| w.iter());
         let mut yi = self.prob_col(tgt, j);
         let mut gi = g.as_deref_mut().map(|g| g.iter_mut().skip(j).step_by(step));
         for &xv in col(x, j, inner) {
-            let wc = next_or(&mut wi, 1.0);
-            let e = exp_f32(xv - m);
-            s += e;
+            let e = self.accumulate(xv, m, next_or(&mut wi, 1.0), &mut yi, &mut sums);
             if let Some(d) = gi.as_mut().and_then(|it| it.next()) {
                 *d = e;
             }
-            if self.prob {
-                let wq = wc * (self.on_target * next_or(&mut yi, f32::NAN) + self.smooth);
-                q += wq;
-                a += wq * (m - xv);
-            } else if smoothing {
-                a += wc * (m - xv);
-            }
         }
-        let f = self.finish(x, j, tgt, m, s, a, q);
+        let f = self.finish(x, j, tgt, m, sums);
         let Some(g) = g else { return f.loss };
         // Second walk over the column: e_c → scale·∂loss/∂x_c.
         let mut wi = self.w.map(|w| w.iter());
@@ -151,11 +150,26 @@ impl Ce<'_> {
         f.loss
     }
 
-    /// The sample's loss and gradient coefficients from its max m and the sums
-    /// S = Σ e, A = Σ w(m − x) (or Σ wq(m − x)), Q = Σ wq.
-    #[allow(clippy::too_many_arguments)]
+    /// One class of the second pass, scalar: returns e = exp(x − m) and adds
+    /// to the sums (y comes from `yi` with probability targets).
     #[inline(always)]
-    fn finish(&self, x: &[f32], j: usize, tgt: Tgt, m: f32, s: f32, a: f32, q: f32) -> Finish {
+    fn accumulate<'b>(&self, xv: f32, m: f32, wc: f32, yi: &mut Option<impl Iterator<Item = &'b f32>>, sums: &mut Sums) -> f32 {
+        let e = exp_f32(xv - m);
+        sums.s += e;
+        if self.prob {
+            let wq = wc * (self.on_target * next_or(yi, f32::NAN) + self.smooth);
+            sums.q += wq;
+            sums.a += wq * (m - xv);
+        } else if self.smooth != 0.0 {
+            sums.a += wc * (m - xv);
+        }
+        e
+    }
+
+    /// The sample's loss and gradient coefficients from its max m and the sums.
+    #[inline(always)]
+    fn finish(&self, x: &[f32], j: usize, tgt: Tgt, m: f32, sums: Sums) -> Finish {
+        let Sums { s, a, q } = sums;
         let ln_s = ln_f32(s);
         let (ks, kt) = (self.smooth * self.scale, self.on_target * self.scale);
         match tgt {
@@ -251,27 +265,18 @@ impl Ce<'_> {
             }
         }
         // The row's tail, scalar, continuing the same sums.
-        let (mut s, mut a, mut q) = (v::hsum(sv), v::hsum(av), v::hsum(qv));
+        let mut sums = Sums { s: v::hsum(sv), a: v::hsum(av), q: v::hsum(qv) };
         let (mut wi, mut yi) = (wtail.map(|t| t.iter()), ytail.map(|t| t.iter()));
         {
             let mut gi = g.as_deref_mut().map(|g| g.as_chunks_mut::<4>().1.iter_mut());
             for &xv in xtail {
-                let wc = next_or(&mut wi, 1.0);
-                let e = exp_f32(xv - m);
-                s += e;
+                let e = self.accumulate(xv, m, next_or(&mut wi, 1.0), &mut yi, &mut sums);
                 if let Some(d) = gi.as_mut().and_then(|it| it.next()) {
                     *d = e;
                 }
-                if self.prob {
-                    let wq = wc * (self.on_target * next_or(&mut yi, f32::NAN) + self.smooth);
-                    q += wq;
-                    a += wq * (m - xv);
-                } else if smoothing {
-                    a += wc * (m - xv);
-                }
             }
         }
-        let f = self.finish(x, 0, tgt, m, s, a, q);
+        let f = self.finish(x, 0, tgt, m, sums);
         let Some(g) = g else { return f.loss };
         let e_t = g.get(f.t).copied();
         let (coef, ks, scale) = (splat(f.coef), splat(f.ks), splat(self.scale));
