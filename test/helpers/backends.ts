@@ -20,19 +20,21 @@ export const BACKENDS: readonly BackendName[] = ["js", "wasm-simd"];
 
 let wasmBackend: Backend | null = null;
 
+function loadWasmBackend(): Backend {
+  const kernels = loadKernels(heap.memory);
+  if (kernels === null) {
+    throw new Error(
+      "backends(): the wasm-simd kernels could not be loaded (no WebAssembly SIMD128, or ts/wasm/neurenix_kernels.wasm " +
+        "is missing or stale: run `npm run build:wasm`); both backends must be tested",
+    );
+  }
+  return createWasmBackend(kernels, heap);
+}
+
 /** [js, wasm-simd]; throws if the wasm-simd kernels cannot be loaded. */
 export function backends(): Backend[] {
-  if (wasmBackend === null) {
-    const kernels = loadKernels(heap.memory);
-    if (kernels === null) {
-      throw new Error(
-        "backends(): the wasm-simd kernels could not be loaded (no WebAssembly SIMD128, or ts/wasm/neurenix_kernels.wasm " +
-          "is missing or stale: run `npm run build:wasm`); both backends must be tested",
-      );
-    }
-    wasmBackend = createWasmBackend(kernels, heap);
-  }
-  return [jsBackend, wasmBackend as Backend];
+  wasmBackend ??= loadWasmBackend();
+  return [jsBackend, wasmBackend];
 }
 
 /** Runs fn with the library switched to `name`, then restores the previous backend. */
