@@ -16,7 +16,7 @@ import { OUTPUT, ROOT, TYPES, requireBundle, run } from "./helpers";
 const WASM = join(ROOT, "ts/wasm/neurenix_kernels.wasm");
 
 /** Budgets, bytes. The wasm is ~1/3 larger as base64 inside the bundle. */
-const BUDGET = { wasm: 200_000, bundle: 400_000, bundleGzip: 140_000, types: 80_000 };
+const BUDGET = { wasm: 160_000, bundle: 320_000, bundleGzip: 100_000, types: 64_000 };
 
 interface Node {
   type: string;
