@@ -42,6 +42,7 @@ const onMessage = {
       state.smooth = [];
       state.accuracy = [];
       showAccuracy();
+      $("loss").textContent = "–";
     }
     for (const loss of m.losses) {
       const prev = state.smooth.length ? state.smooth[state.smooth.length - 1] : loss;

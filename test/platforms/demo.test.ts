@@ -1,7 +1,7 @@
 /**
  * The demo page in headless Chromium: it loads, trains in its worker (the
  * loss curve and the held-out accuracy update), switches kernels and reports
- * steps/s for both, and predicts a digit drawn with the mouse. Saves
+ * steps/s for both, predicts a digit drawn with the mouse, and resets. Saves
  * output/demo.png. Fails on anything the page logs as an error.
  */
 import { join } from "node:path";
@@ -68,5 +68,9 @@ it("trains, switches kernels, and predicts a drawn digit", async () => {
   expect(predicted, `probabilities ${percents.join(" ")}`).toBe("1");
 
   await page.screenshot({ path: join(OUTPUT, "demo.png"), fullPage: true });
+
+  // Reset starts a fresh model: the step count and the loss go back.
+  await page.click("#reset");
+  await page.waitForFunction(() => document.getElementById("step")!.textContent === "0");
   expect(problems).toEqual([]);
 });
