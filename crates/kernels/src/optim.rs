@@ -9,9 +9,10 @@
 //!       with v_max (amsgrad): v_max = max(v_max, v), used as v below
 //!       p −= step_size · m / (√v / bc2_sqrt + eps)
 //!       where the caller passes step_size = lr / (1 − β1^t), bc2_sqrt = √(1 − β2^t).
-//! Computed in f32 (PyTorch's float32 parameters do the same); 1 − β is
-//! formed from the f32 β here, a relative 1e-5 away from PyTorch's
-//! float64-then-rounded 1 − β for β2 = 0.999.
+//! Computed in f32, as PyTorch does for float32 parameters. The coefficients
+//! 1 − dampening, 1 − β1 and 1 − β2 are arguments: PyTorch forms them in
+//! float64 from the Python floats and rounds them once, which 1 − f32(β)
+//! would not reproduce (1 − f32(0.999) is 1.3e-5 relative away from f32(0.001)).
 //!
 //! Every slice is processed over the common length; the body runs four
 //! lanes at a time (`Lane`) with a scalar tail.
@@ -28,12 +29,12 @@ pub fn sgd_step(
     momentum_buf: Option<&mut [f32]>,
     lr: f32,
     momentum: f32,
-    dampening: f32,
+    one_minus_dampening: f32,
     weight_decay: f32,
     nesterov: bool,
     first_step: bool,
 ) {
-    let s = Sgd { lr, momentum, damp: 1.0 - dampening, wd: weight_decay, nesterov, first_step };
+    let s = Sgd { lr, momentum, damp: one_minus_dampening, wd: weight_decay, nesterov, first_step };
     let has_buf = momentum_buf.is_some();
     let buf = momentum_buf.unwrap_or(&mut []);
     let n = param.len().min(grad.len()).min(if has_buf { buf.len() } else { usize::MAX });
@@ -92,12 +93,14 @@ pub fn adam_step(
     v_max: Option<&mut [f32]>,
     beta1: f32,
     beta2: f32,
+    one_minus_beta1: f32,
+    one_minus_beta2: f32,
     eps: f32,
     weight_decay: f32,
     step_size: f32,
     bc2_sqrt: f32,
 ) {
-    let s = Adam { beta1, c1: 1.0 - beta1, beta2, c2: 1.0 - beta2, eps, wd: weight_decay, step_size, bc2_sqrt };
+    let s = Adam { beta1, c1: one_minus_beta1, beta2, c2: one_minus_beta2, eps, wd: weight_decay, step_size, bc2_sqrt };
     let has_max = v_max.is_some();
     let vmax = v_max.unwrap_or(&mut []);
     let n = param.len().min(grad.len()).min(m.len()).min(v.len());

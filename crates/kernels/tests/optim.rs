@@ -21,7 +21,8 @@ fn sgd_matches_pytorch_rule() {
             for step in 0..4 {
                 let g = rng.vec(n, -1.0, 1.0);
                 let with_buf = momentum != 0.0;
-                sgd_step(&mut p, &g, if with_buf { Some(&mut buf) } else { None }, lr, momentum, dampening, wd, nesterov, step == 0);
+                let damp = (1.0 - dampening as f64) as f32;
+                sgd_step(&mut p, &g, if with_buf { Some(&mut buf) } else { None }, lr, momentum, damp, wd, nesterov, step == 0);
                 for i in 0..n {
                     let (m, d) = (momentum as f64, dampening as f64);
                     let mut gi = g[i] as f64 + wd as f64 * p64[i];
@@ -46,7 +47,10 @@ fn sgd_matches_pytorch_rule() {
 #[test]
 fn adam_matches_pytorch_rule() {
     let mut rng = Rng::new(51);
-    let (lr, b1, b2, eps) = (1e-2f64, 0.9f32, 0.999f32, 1e-8f32);
+    // β as PyTorch holds them (Python floats); the kernel gets them rounded.
+    let (lr, b1d, b2d, eps) = (1e-2f64, 0.9f64, 0.999f64, 1e-8f32);
+    let (b1, b2) = (b1d as f32, b2d as f32);
+    let (c1, c2) = ((1.0 - b1d) as f32, (1.0 - b2d) as f32);
     for n in 0..=33 {
         for (wd, amsgrad) in [(0.0f32, false), (0.01, false), (0.0, true), (0.1, true)] {
             let mut p = rng.vec(n, -1.0, 1.0);
@@ -55,12 +59,11 @@ fn adam_matches_pytorch_rule() {
             let (mut m64, mut v64, mut vmax64) = (vec![0.0f64; n], vec![0.0f64; n], vec![0.0f64; n]);
             for t in 1..=5 {
                 let g = rng.vec(n, -1.0, 1.0);
-                // The caller's bias corrections, from the f32 betas as the kernel sees them.
-                let (b1d, b2d) = (b1 as f64, b2 as f64);
+                // The caller's bias corrections, from the float64 betas.
                 let step_size = lr / (1.0 - b1d.powi(t));
                 let bc2_sqrt = (1.0 - b2d.powi(t)).sqrt();
                 let vm = if amsgrad { Some(&mut vmax[..]) } else { None };
-                adam_step(&mut p, &g, &mut m, &mut v, vm, b1, b2, eps, wd, step_size as f32, bc2_sqrt as f32);
+                adam_step(&mut p, &g, &mut m, &mut v, vm, b1, b2, c1, c2, eps, wd, step_size as f32, bc2_sqrt as f32);
                 for i in 0..n {
                     let gi = g[i] as f64 + wd as f64 * p64[i];
                     m64[i] = b1d * m64[i] + (1.0 - b1d) * gi;
@@ -75,11 +78,12 @@ fn adam_matches_pytorch_rule() {
             }
             for i in 0..n {
                 let what = format!("adam n={n} wd={wd} amsgrad={amsgrad} [{i}]");
-                assert_close(&what, p[i] as f64, p64[i], 0.0, 1e-5);
-                assert_close(&format!("{what} m"), m[i] as f64, m64[i], 1e-5, 1e-7);
-                assert_close(&format!("{what} v"), v[i] as f64, v64[i], 1e-5, 1e-9);
+                assert_close(&what, p[i] as f64, p64[i], 1e-6, 1e-7);
+                // m sums gradients of both signs: f32 rounding shows relative to the result.
+                assert_close(&format!("{what} m"), m[i] as f64, m64[i], 1e-5, 1e-8);
+                assert_close(&format!("{what} v"), v[i] as f64, v64[i], 1e-6, 1e-12);
                 if amsgrad {
-                    assert_close(&format!("{what} vmax"), vmax[i] as f64, vmax64[i], 1e-5, 1e-9);
+                    assert_close(&format!("{what} vmax"), vmax[i] as f64, vmax64[i], 1e-6, 1e-12);
                 }
             }
         }

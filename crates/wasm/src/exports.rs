@@ -464,7 +464,8 @@ pub unsafe extern "C" fn cross_entropy_fwd_bwd(
 
 // ---- optimizers ---------------------------------------------------------------
 
-/// One SGD step over n parameters, in place (param and momentum_buf updated).
+/// One SGD step over n parameters, in place (param and momentum_buf updated);
+/// the caller passes 1 − dampening (formed in f64, as PyTorch does).
 ///
 /// # Safety
 /// The shared contract: param, grad and a non-null momentum_buf hold n f32.
@@ -476,17 +477,18 @@ pub unsafe extern "C" fn sgd_step(
     n: usize,
     lr: f32,
     momentum: f32,
-    dampening: f32,
+    one_minus_dampening: f32,
     weight_decay: f32,
     nesterov: i32,
     first_step: i32,
 ) {
     // SAFETY: the shared contract.
     let (param, grad, buf) = unsafe { (view_mut(param, n), view(grad, n), opt_mut(momentum_buf, n)) };
-    optim::sgd_step(param, grad, buf, lr, momentum, dampening, weight_decay, nesterov != 0, first_step != 0);
+    optim::sgd_step(param, grad, buf, lr, momentum, one_minus_dampening, weight_decay, nesterov != 0, first_step != 0);
 }
 
-/// One Adam step over n parameters, in place (param, m, v, v_max updated).
+/// One Adam step over n parameters, in place (param, m, v, v_max updated);
+/// the caller passes 1 − β1 and 1 − β2 (formed in f64, as PyTorch does).
 ///
 /// # Safety
 /// The shared contract: param, grad, m, v and a non-null v_max hold n f32.
@@ -500,6 +502,8 @@ pub unsafe extern "C" fn adam_step(
     n: usize,
     beta1: f32,
     beta2: f32,
+    one_minus_beta1: f32,
+    one_minus_beta2: f32,
     eps: f32,
     weight_decay: f32,
     step_size: f32,
@@ -508,5 +512,7 @@ pub unsafe extern "C" fn adam_step(
     // SAFETY: the shared contract.
     let (param, grad, m, v, v_max) =
         unsafe { (view_mut(param, n), view(grad, n), view_mut(m, n), view_mut(v, n), opt_mut(v_max, n)) };
-    optim::adam_step(param, grad, m, v, v_max, beta1, beta2, eps, weight_decay, step_size, bc2_sqrt);
+    optim::adam_step(
+        param, grad, m, v, v_max, beta1, beta2, one_minus_beta1, one_minus_beta2, eps, weight_decay, step_size, bc2_sqrt,
+    );
 }
