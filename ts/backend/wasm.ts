@@ -1,0 +1,175 @@
+/**
+ * The "wasm-simd" backend: every Backend method calls the kernel export of
+ * the same name (crates/wasm/src/exports.rs) with the views' byte offsets as
+ * pointers. All views live in the heap's memory (ts/wasm/memory.ts), which
+ * the module imports, so nothing is copied.
+ *
+ * Per call: pointer = view.byteOffset (null → 0), booleans → 0/1, lengths
+ * from the views. The only extra memory is one 96-byte block, allocated once,
+ * for binaryBroadcast's strides and shape (its Int32Array view is re-taken
+ * only after the memory grows). Beyond the Backend interface, the wasm side
+ * has two bandwidth probes for the benchmarks (`bandwidthRead`,
+ * `bandwidthReadWrite`).
+ */
+import type { Backend, F32 } from "./backend";
+import { jsBackend } from "./js";
+import type { KernelExports } from "../wasm/loader";
+import type { Heap } from "../wasm/memory";
+
+/** Optional extras of a backend: memory-bandwidth probes (wasm only). */
+export interface BandwidthProbes {
+  /** Σ x in f32 with the least work per byte read (not an accurate sum). */
+  bandwidthRead?(x: F32): number;
+  /** out[i] = x[i] · 1.0001: one read and one write per element. */
+  bandwidthReadWrite?(x: F32, out: F32): void;
+}
+
+export type WasmBackend = Backend & Required<BandwidthProbes>;
+
+/** Largest ndim of binary_broadcast in Rust (broadcast::MAX_DIMS). */
+const MAX_DIMS = 8;
+
+const ptr = (v: F32 | null): number => (v === null ? 0 : v.byteOffset);
+
+export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
+  // a's strides, b's strides, shape: MAX_DIMS i32 each.
+  const dimsPtr = heap.alloc(3 * MAX_DIMS * 4);
+  let dims = heap.i32(dimsPtr, 3 * MAX_DIMS);
+
+  return {
+    name: "wasm-simd",
+
+    // ---- element-wise ----
+    unary(op, x, out) {
+      k.unary(op, x.byteOffset, out.byteOffset, Math.min(x.length, out.length));
+    },
+    unaryBackward(op, x, y, gy, gx) {
+      k.unary_backward(op, x.byteOffset, y.byteOffset, gy.byteOffset, gx.byteOffset, Math.min(gy.length, gx.length));
+    },
+    powScalar(x, p, out) {
+      k.pow_scalar(x.byteOffset, p, out.byteOffset, Math.min(x.length, out.length));
+    },
+    powScalarBackward(x, p, gy, gx) {
+      k.pow_scalar_backward(x.byteOffset, p, gy.byteOffset, gx.byteOffset, Math.min(gy.length, gx.length));
+    },
+    binary(op, a, b, out) {
+      k.binary(op, a.byteOffset, b.byteOffset, out.byteOffset, Math.min(a.length, b.length, out.length));
+    },
+    addInPlace(acc, x) {
+      k.add_in_place(acc.byteOffset, x.byteOffset, Math.min(acc.length, x.length));
+    },
+    binaryScalar(op, a, s, out) {
+      k.binary_scalar(op, a.byteOffset, s, out.byteOffset, Math.min(a.length, out.length));
+    },
+    binaryBroadcast(op, a, aStrides, b, bStrides, out, outShape) {
+      const nd = outShape.length;
+      if (nd > MAX_DIMS) {
+        jsBackend.binaryBroadcast(op, a, aStrides, b, bStrides, out, outShape);
+        return;
+      }
+      if (dims.buffer !== heap.memory.buffer) dims = heap.i32(dimsPtr, 3 * MAX_DIMS);
+      for (let d = 0; d < nd; d++) {
+        dims[d] = aStrides[d];
+        dims[MAX_DIMS + d] = bStrides[d];
+        dims[2 * MAX_DIMS + d] = outShape[d];
+      }
+      k.binary_broadcast(
+        op,
+        a.byteOffset, a.length, dimsPtr,
+        b.byteOffset, b.length, dimsPtr + 4 * MAX_DIMS,
+        out.byteOffset, out.length, dimsPtr + 8 * MAX_DIMS, nd,
+      );
+    },
+
+    // ---- reductions ----
+    sumAxis(x, outer, dim, inner, out) {
+      k.sum_axis(x.byteOffset, outer, dim, inner, out.byteOffset);
+    },
+    maxAxis(x, outer, dim, inner, out) {
+      k.max_axis(x.byteOffset, outer, dim, inner, out.byteOffset);
+    },
+    sum(x) {
+      return k.sum(x.byteOffset, x.length);
+    },
+
+    // ---- matmul ----
+    matmul(a, b, out, m, kk, n, transA, transB, accumulate) {
+      k.matmul(a.byteOffset, b.byteOffset, out.byteOffset, m, kk, n, +transA, +transB, +accumulate);
+    },
+
+    // ---- softmax ----
+    logSoftmax(x, outer, dim, inner, out) {
+      k.log_softmax(x.byteOffset, outer, dim, inner, out.byteOffset);
+    },
+    logSoftmaxBackward(y, gy, outer, dim, inner, gx) {
+      k.log_softmax_backward(y.byteOffset, gy.byteOffset, outer, dim, inner, gx.byteOffset);
+    },
+    softmax(x, outer, dim, inner, out) {
+      k.softmax(x.byteOffset, outer, dim, inner, out.byteOffset);
+    },
+    softmaxBackward(y, gy, outer, dim, inner, gx) {
+      k.softmax_backward(y.byteOffset, gy.byteOffset, outer, dim, inner, gx.byteOffset);
+    },
+
+    // ---- losses ----
+    mseFwdBwd(input, target, lossOut, gradOut, gradScale) {
+      return k.mse_fwd_bwd(input.byteOffset, target.byteOffset, input.length, ptr(lossOut), ptr(gradOut), gradScale);
+    },
+    l1FwdBwd(input, target, lossOut, gradOut, gradScale) {
+      return k.l1_fwd_bwd(input.byteOffset, target.byteOffset, input.length, ptr(lossOut), ptr(gradOut), gradScale);
+    },
+    bceFwdBwd(input, target, weight, lossOut, gradOut, gradScale) {
+      return k.bce_fwd_bwd(
+        input.byteOffset, target.byteOffset, ptr(weight), input.length, ptr(lossOut), ptr(gradOut), gradScale,
+      );
+    },
+    bceWithLogitsFwdBwd(input, target, weight, posWeight, classes, lossOut, gradOut, gradScale) {
+      return k.bce_with_logits_fwd_bwd(
+        input.byteOffset, target.byteOffset, ptr(weight), ptr(posWeight), classes, input.length,
+        ptr(lossOut), ptr(gradOut), gradScale,
+      );
+    },
+    crossEntropyFwdBwd(logits, target, weight, n, classes, inner, ignoreIndex, labelSmoothing, probTargets, lossOut, gradOut, gradScale) {
+      return k.cross_entropy_fwd_bwd(
+        logits.byteOffset, target.byteOffset, ptr(weight), n, classes, inner,
+        ignoreIndex, labelSmoothing, +probTargets, ptr(lossOut), ptr(gradOut), gradScale,
+      );
+    },
+
+    // ---- optimizers ----
+    sgdStep(param, grad, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep) {
+      k.sgd_step(
+        param.byteOffset, grad.byteOffset, ptr(momentumBuf), param.length,
+        lr, momentum, 1 - dampening, weightDecay, +nesterov, +firstStep,
+      );
+    },
+    adamStep(param, grad, m, v, vMax, beta1, beta2, eps, weightDecay, stepSize, bc2Sqrt) {
+      k.adam_step(
+        param.byteOffset, grad.byteOffset, m.byteOffset, v.byteOffset, ptr(vMax), param.length,
+        beta1, beta2, 1 - beta1, 1 - beta2, eps, weightDecay, stepSize, bc2Sqrt,
+      );
+    },
+
+    // ---- bandwidth probes ----
+    bandwidthRead(x) {
+      return k.bandwidth_read(x.byteOffset, x.length);
+    },
+    bandwidthReadWrite(x, out) {
+      k.bandwidth_read_write(x.byteOffset, out.byteOffset, Math.min(x.length, out.length));
+    },
+  };
+}
+
+/** The read probe of `backend` (for benchmarks); throws if it has none (the js backend). */
+export function bandwidthRead(backend: Backend & BandwidthProbes, x: F32): number {
+  if (backend.bandwidthRead === undefined) throw new TypeError(`bandwidthRead: the ${backend.name} backend has no bandwidth probe`);
+  return backend.bandwidthRead(x);
+}
+
+/** The read+write probe of `backend` (for benchmarks); throws if it has none (the js backend). */
+export function bandwidthReadWrite(backend: Backend & BandwidthProbes, x: F32, out: F32): void {
+  if (backend.bandwidthReadWrite === undefined) {
+    throw new TypeError(`bandwidthReadWrite: the ${backend.name} backend has no bandwidth probe`);
+  }
+  backend.bandwidthReadWrite(x, out);
+}
