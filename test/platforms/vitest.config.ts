@@ -9,7 +9,7 @@
  *   dist/neurenix.js. Test files that import other source modules (the heap,
  *   kernels) stay out: they would test the sources' copies, not the bundle.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import wasm from "@rollup/plugin-wasm";
@@ -17,6 +17,9 @@ import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bundle = join(root, "dist/neurenix.js");
+if (!existsSync(bundle)) {
+  throw new Error("dist/neurenix.js is missing: run `npm run build` (`npm run test:platforms` builds it first)");
+}
 
 /** What a test file imports from ts/ itself, as paths like "ts/index". */
 function sourceImports(file: string): string[] {
