@@ -2,12 +2,15 @@
  * The built bundle in headless Chromium (Debian's, driven by playwright-core):
  * browser_check.html imports dist/neurenix.js from a local static server and
  * runs the checks. Fails on a wrong value and on anything the page logs as an
- * error (console.error, uncaught errors, failed requests).
+ * error (console.error, uncaught errors, failed requests). Also run with
+ * WebAssembly SIMD128 taken away, where the js backend must take over.
  */
+import { join } from "node:path";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startStaticServer, type StaticServer } from "../../examples/web/server";
 import type { CheckReport } from "./checks";
-import { ROOT, expectReport, launchChromium, requireBundle, watchPage, writeChecksJs } from "./helpers";
+import { HERE, ROOT, expectReport, launchChromium, requireBundle, watchPage, writeChecksJs } from "./helpers";
 
 let server: StaticServer;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -24,13 +27,29 @@ afterAll(async () => {
   await server?.close();
 });
 
-it("passes the checks in Chromium on wasm-simd and js", async () => {
-  const page = await browser.context.newPage();
+async function checkPage(page: Page): Promise<CheckReport> {
   const problems = watchPage(page);
   await page.goto(`${server.url}/test/platforms/browser_check.html`);
   const handle = await page.waitForFunction(() => (window as { checkReport?: unknown }).checkReport, null, { timeout: 60_000 });
   const report = (await handle.jsonValue()) as CheckReport;
+  expect(problems).toEqual([]);
+  return report;
+}
+
+it("passes the checks in Chromium on wasm-simd and js", async () => {
+  const page = await browser.context.newPage();
+  const report = await checkPage(page);
   console.log(`Chromium: ${await page.evaluate(() => navigator.userAgent)}`);
   expectReport(report, "wasm-simd", ["wasm-simd", "js"]);
-  expect(problems).toEqual([]);
+  await page.close();
+});
+
+it("falls back to js in a Chromium page without WebAssembly SIMD128, with the same values", async () => {
+  const page = await browser.context.newPage();
+  // The same SIMD-rejecting wrappers as the Node test, run before the page's scripts.
+  await page.addInitScript({ path: join(HERE, "no_simd.mjs") });
+  const report = await checkPage(page);
+  expect(await page.evaluate(() => (globalThis as { __neurenixNoSimd?: boolean }).__neurenixNoSimd)).toBe(true);
+  expectReport(report, "js", ["js"]);
+  await page.close();
 });
