@@ -1,8 +1,9 @@
 /**
- * Preload (node --import) that makes this Node behave like an engine without
- * WebAssembly SIMD128: modules that use SIMD fail to compile and
- * WebAssembly.validate says false, as they do there. Node 20 has no flag for
- * this any more (--no-experimental-wasm-simd is gone).
+ * Makes a JS engine behave like one without WebAssembly SIMD128: modules that
+ * use SIMD fail to compile and WebAssembly.validate says false, as they do
+ * there. A preload for Node (node --import; Node 20 has no flag for this any
+ * more, --no-experimental-wasm-simd is gone) and an init script for Chromium
+ * pages (plain script: no imports or exports).
  *
  * "Uses SIMD" is over-approximated from the raw sections: a v128 byte (0x7b)
  * in the type section or the SIMD opcode prefix (0xfd) in the code section.
