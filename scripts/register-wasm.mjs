@@ -1,0 +1,3 @@
+// `node --import ./scripts/register-wasm.mjs …` (or tsx --import …): see wasm-hooks.mjs.
+import { register } from "node:module";
+register("./wasm-hooks.mjs", import.meta.url);
