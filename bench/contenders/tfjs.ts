@@ -34,6 +34,8 @@ export async function setupTfjs(): Promise<Record<TfBackend, number>> {
     return (performance.now() - t0) / 1e3;
   };
   const cpu = await seconds("cpu");
+  // The cpu backend's first write prints tfjs's "install tfjs-node" banner: now, not mid-table.
+  tf.tensor1d([0]).dispose();
   const wasm = await seconds("wasm");
   if (!tf.env().getBool("WASM_HAS_SIMD_SUPPORT")) throw new Error("tfjs wasm: the SIMD binary is not in use");
   return { cpu, wasm };

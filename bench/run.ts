@@ -1,0 +1,242 @@
+/**
+ * `npm run bench [-- options]`: neurenix (wasm-simd and js, public API and
+ * kernel-only) against a hand-written Float32Array loop (1×), TensorFlow.js
+ * 4.22 (cpu and wasm) and the wasm SIMD bandwidth sweeps, on issue 5's
+ * workloads, plus the training throughput of the documentation's classifier.
+ * Prints the tables and writes bench/results/latest.{json,md,svg}.
+ *
+ * Options:
+ *   --quick              fewer, shorter rounds, no tfjs cpu above 1e6 elements: a smoke test
+ *                        (under 2 minutes) writing to $TMPDIR/neurenix-bench-quick
+ *   --only=REGEX         only the cases whose id matches ("ce .*fwdBwd")
+ *   --contenders=a,b     only these contender keys (loop, nx-wasm-api, nx-wasm-kernel,
+ *                        nx-js-api, nx-js-kernel, tfjs-cpu, tfjs-wasm, sweep-read, sweep-rw)
+ *   --no-training        skip the training workload
+ *   --no-torch           skip the PyTorch reference (a python3 child process)
+ *   --out=DIR            where to write latest.* (default bench/results; "-" writes nothing)
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import type { BackendName } from "../ts/backend/backend";
+import type { Contender, Runner } from "./contenders/contender";
+import { jsLoop } from "./contenders/js_loop";
+import { setupTfjs, tfjsContender, tfjsTensorCount, tfjsVersion } from "./contenders/tfjs";
+import { timeRoundRobin, type TimingSettings } from "./lib/harness";
+import { machine } from "./lib/machine";
+import { caseBlock, markdown, summary, trainingTable } from "./lib/report";
+import type { CaseResult, ContenderResult, PytorchResult, Results, TrainingResult } from "./lib/results";
+import { relativeError } from "./lib/stats";
+import { chart } from "./lib/svg";
+import { PYTORCH_SAMPLES_PER_SEC, checkTargets } from "./lib/targets";
+import { crossEntropyProblems } from "./workloads/cross_entropy";
+import { elementwiseProblems } from "./workloads/elementwise";
+import { LOSS_NAMES, caseId, traffic, type Case, type Mode, type Problem } from "./workloads/problem";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+function parseOptions(argv: string[]) {
+  const value = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const known = ["--quick", "--no-training", "--no-torch", "--only=", "--contenders=", "--out="];
+  for (const a of argv) {
+    if (!known.some((k) => (k.endsWith("=") ? a.startsWith(k) : a === k))) {
+      throw new Error(`bench: unknown option ${a}; see the header of bench/run.ts`);
+    }
+  }
+  return {
+    quick: argv.includes("--quick"),
+    training: !argv.includes("--no-training"),
+    torch: !argv.includes("--no-torch"),
+    only: new RegExp(value("only") ?? ""),
+    contenders: value("contenders")?.split(",") ?? null,
+    // A smoke test must not overwrite the published figures.
+    out: value("out") ?? (argv.includes("--quick") ? path.join(os.tmpdir(), "neurenix-bench-quick") : path.join(here, "results")),
+  };
+}
+
+const FULL: TimingSettings = { warmupMs: 150, sampleMs: 25, rounds: 9, minRounds: 5, budgetMs: 1500 };
+const QUICK: TimingSettings = { warmupMs: 30, sampleMs: 5, rounds: 3, minRounds: 3, budgetMs: 150 };
+const FULL_TRAINING: TimingSettings = { warmupMs: 1500, sampleMs: 400, rounds: 7, minRounds: 5, budgetMs: 4000 };
+const QUICK_TRAINING: TimingSettings = { warmupMs: 300, sampleMs: 150, rounds: 3, minRounds: 3, budgetMs: 600 };
+
+function* problems(): Generator<Problem> {
+  yield* elementwiseProblems(["mse", "l1"]);
+  yield* crossEntropyProblems();
+  yield* elementwiseProblems(["bce"]);
+}
+
+function contenderResult(c: Case, k: Contender, runner: Runner, t: Awaited<ReturnType<typeof timeRoundRobin>>[number]): ContenderResult {
+  const { read, write } = traffic(c.problem, c.mode);
+  const bytes = runner.bytes ?? read + write;
+  const isSweep = runner.bytes !== undefined;
+  return {
+    key: k.key,
+    label: k.label,
+    seconds: t.seconds,
+    spread: t.spread,
+    samples: t.samples,
+    reps: t.reps,
+    nsPerElement: (t.seconds / c.problem.size) * 1e9,
+    speedup: NaN,
+    bytes,
+    gbps: bytes / t.seconds / 1e9,
+    ofSweep: null,
+    value: isSweep ? null : t.value,
+    relError: isSweep ? null : relativeError(t.value, c.problem.reference),
+  };
+}
+
+/** Ratios that need the whole row: × loop, and % of the matching sweep. */
+function addRatios(r: CaseResult): void {
+  const loop = r.contenders.find((x) => x.key === "loop");
+  const sweep = r.contenders.find((x) => x.key === (r.mode === "fwd" ? "sweep-read" : "sweep-rw"));
+  for (const x of r.contenders) {
+    x.speedup = loop === undefined ? NaN : loop.seconds / x.seconds;
+    if (sweep !== undefined && !x.key.startsWith("sweep")) x.ofSweep = x.gbps / sweep.gbps;
+  }
+}
+
+/** --quick leaves out tfjs cpu above this many elements: seconds per call there. */
+const QUICK_TFJS_CPU_MAX = 1e6;
+
+async function runCase(c: Case, contenders: Contender[], settings: TimingSettings, quick: boolean): Promise<CaseResult> {
+  const active = contenders.filter((k) => k.supports(c) && !(quick && k.key === "tfjs-cpu" && c.problem.size > QUICK_TFJS_CPU_MAX));
+  const tensorsBefore = tfjsTensorCount();
+  const runners: Runner[] = [];
+  for (const k of active) runners.push(await k.prepare(c));
+  const timings = await timeRoundRobin(runners, settings);
+  for (const r of runners) r.dispose();
+  if (tfjsTensorCount() !== tensorsBefore) {
+    console.warn(`warning: ${c.id} left ${tfjsTensorCount() - tensorsBefore} tfjs tensors behind`);
+  }
+  const { read, write } = traffic(c.problem, c.mode);
+  const result: CaseResult = {
+    id: c.id,
+    loss: c.problem.loss,
+    lossName: LOSS_NAMES[c.problem.loss],
+    label: c.problem.label,
+    mode: c.mode,
+    shape: c.problem.shape,
+    size: c.problem.size,
+    read,
+    write,
+    reference: c.problem.reference,
+    contenders: active.map((k, i) => contenderResult(c, k, runners[i], timings[i])),
+  };
+  addRatios(result);
+  return result;
+}
+
+async function runTraining(keys: (key: string) => boolean, quick: boolean): Promise<Results["training"]> {
+  const { BATCH, neurenixTraining, tfjsTraining } = await import("./workloads/training");
+  const runners = [];
+  for (const name of ["wasm-simd", "js"] as BackendName[]) {
+    if (keys(name === "js" ? "nx-js-api" : "nx-wasm-api")) runners.push(neurenixTraining(name));
+  }
+  for (const backend of ["wasm", "cpu"] as const) if (keys(`tfjs-${backend}`)) runners.push(await tfjsTraining(backend));
+  const timings = await timeRoundRobin(runners, quick ? QUICK_TRAINING : FULL_TRAINING);
+  for (const r of runners) r.dispose();
+  const results: TrainingResult[] = runners.map((r, i) => ({
+    key: r.key,
+    label: r.label,
+    samplesPerSec: BATCH / timings[i].seconds,
+    secondsPerStep: timings[i].seconds,
+    spread: timings[i].spread,
+    samples: timings[i].samples,
+    reps: timings[i].reps,
+  }));
+  return { batch: BATCH, results, pytorch: [] };
+}
+
+function runPytorch(quick: boolean): { torch: string; results: PytorchResult[] } | null {
+  const script = path.join(here, "pytorch_train.py");
+  const run = spawnSync("/usr/bin/python3", [script, quick ? "0.8" : "2"], { encoding: "utf8", timeout: 120_000 });
+  if (run.status !== 0) {
+    console.log(`PyTorch reference skipped (${(run.stderr || run.error?.message || "no python3/torch").trim().split("\n").pop()})`);
+    return null;
+  }
+  return JSON.parse(run.stdout.trim().split("\n").pop()!);
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const settings = opts.quick ? QUICK : FULL;
+  const m = machine();
+  const wanted = (key: string) => opts.contenders === null || opts.contenders.includes(key);
+  console.log(`neurenix bench${opts.quick ? " (quick)" : ""}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${tfjsVersion}, load ${m.loadAverage[0].toFixed(2)}`);
+
+  const setup: Results["setup"] = [];
+  const tf = await setupTfjs();
+  setup.push({ what: "tfjs cpu backend init", seconds: tf.cpu }, { what: "tfjs wasm backend init (fetch + compile + instantiate)", seconds: tf.wasm });
+
+  const contenders: Contender[] = [jsLoop];
+  const nxKeys = ["nx-wasm-api", "nx-wasm-kernel", "nx-js-api", "nx-js-kernel", "sweep-read", "sweep-rw"];
+  if (nxKeys.some(wanted)) {
+    setup.push(...(await import("./contenders/setup")).neurenixSetup());
+    const nx = await import("./contenders/neurenix");
+    contenders.push(nx.apiContender("wasm-simd"), nx.kernelContender("wasm-simd"), nx.apiContender("js"), nx.kernelContender("js"));
+    const sweeps = await import("./contenders/sweep");
+    contenders.push(sweeps.readSweep, sweeps.readWriteSweep);
+  }
+  contenders.push(tfjsContender("wasm"), tfjsContender("cpu"));
+  const selected = contenders.filter((k) => wanted(k.key));
+  for (const s of setup) console.log(`setup: ${s.what}: ${(s.seconds * 1e3).toFixed(2)} ms`);
+
+  const cases: CaseResult[] = [];
+  for (const problem of problems()) {
+    for (const mode of ["fwd", "fwdBwd"] as Mode[]) {
+      const c: Case = { problem, mode, id: caseId(problem, mode) };
+      if (!opts.only.test(c.id)) continue;
+      const result = await runCase(c, selected, settings, opts.quick);
+      console.log(caseBlock(result));
+      cases.push(result);
+    }
+  }
+
+  let training: Results["training"] = { batch: 64, results: [], pytorch: [] };
+  let torchVersion: string | null = null;
+  if (opts.training) {
+    console.log("\ntraining throughput…");
+    training = await runTraining(wanted, opts.quick);
+    if (opts.torch) {
+      const torch = runPytorch(opts.quick);
+      if (torch !== null) [torchVersion, training.pytorch] = [torch.torch, torch.results];
+    }
+    console.log(trainingTable(training, false));
+  }
+
+  m.loadAverage.push(os.loadavg()[0]);
+  const results: Results = {
+    date: new Date().toISOString(),
+    quick: opts.quick,
+    machine: m,
+    versions: { tfjs: tfjsVersion, torch: torchVersion },
+    settings: { ...settings, training: opts.quick ? QUICK_TRAINING : FULL_TRAINING, only: String(opts.only), contenders: opts.contenders },
+    setup,
+    cases,
+    training,
+    targets: [],
+  };
+  results.targets = checkTargets(results);
+  console.log(summary(results));
+
+  if (opts.out !== "-") {
+    mkdirSync(opts.out, { recursive: true });
+    writeFileSync(path.join(opts.out, "latest.json"), JSON.stringify(results, null, 1) + "\n");
+    writeFileSync(path.join(opts.out, "latest.md"), markdown(results));
+    writeFileSync(path.join(opts.out, "latest.svg"), chart(results, PYTORCH_SAMPLES_PER_SEC));
+    console.log(`\nwrote ${path.relative(process.cwd(), opts.out)}/latest.{json,md,svg}`);
+  }
+  console.log(`total ${((Date.now() - started) / 1e3).toFixed(0)} s`);
+}
+
+try {
+  await main();
+} catch (e) {
+  // tfjs-backend-wasm's Emscripten glue rethrows uncaught errors with its whole minified source: print ours plainly.
+  console.error(e instanceof Error ? (e.stack ?? e.message) : e);
+  process.exit(1);
+}
