@@ -28,15 +28,26 @@ trait LineKernel {
     unsafe fn run<L: Lane>(a: &[f32], b: &[f32], out: &mut [f32], base: usize, ls: usize, dim: usize, st: usize);
 }
 
+/// The max of a lane group's lines (the shift that keeps every exp ≤ 1).
+///
+/// # Safety
+/// As `LineKernel::run`.
+#[inline(always)]
+unsafe fn line_max<L: Lane>(x: &[f32], base: usize, ls: usize, dim: usize, st: usize) -> L {
+    let mut m = L::splat(f32::NEG_INFINITY);
+    for d in 0..dim {
+        // SAFETY: in bounds by this function's contract.
+        m = m.max(unsafe { L::load(x, base + d * st, ls) });
+    }
+    m
+}
+
 struct LogSoftmax;
 impl LineKernel for LogSoftmax {
     unsafe fn run<L: Lane>(x: &[f32], _: &[f32], out: &mut [f32], base: usize, ls: usize, dim: usize, st: usize) {
         // SAFETY (all loads/stores): in bounds by this function's contract.
         unsafe {
-            let mut m = L::splat(f32::NEG_INFINITY);
-            for d in 0..dim {
-                m = m.max(L::load(x, base + d * st, ls));
-            }
+            let m = line_max::<L>(x, base, ls, dim, st);
             let mut s = L::splat(0.0);
             for d in 0..dim {
                 s = s.add(L::load(x, base + d * st, ls).sub(m).exp());
@@ -55,10 +66,7 @@ impl LineKernel for Softmax {
     unsafe fn run<L: Lane>(x: &[f32], _: &[f32], out: &mut [f32], base: usize, ls: usize, dim: usize, st: usize) {
         // SAFETY (all loads/stores): in bounds by this function's contract.
         unsafe {
-            let mut m = L::splat(f32::NEG_INFINITY);
-            for d in 0..dim {
-                m = m.max(L::load(x, base + d * st, ls));
-            }
+            let m = line_max::<L>(x, base, ls, dim, st);
             let mut s = L::splat(0.0);
             for d in 0..dim {
                 let i = base + d * st;
