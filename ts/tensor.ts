@@ -32,13 +32,26 @@ export interface TensorOptions {
   requiresGrad?: boolean;
 }
 
+/**
+ * The wasm heap is invisible to the JS garbage collector: by itself it would
+ * let dropped tensors pile up for hundreds of megabytes before a collection
+ * notices them. So each storage of at least BALLAST_MIN_BYTES carries an
+ * ArrayBuffer of its own size, never written: the engine counts it as
+ * external memory and collects at the pace it would for typed arrays, while
+ * the untouched zero pages cost next to no resident memory.
+ */
+const BALLAST_MIN_BYTES = 16384;
+
 /** A block of the wasm heap; shared by a tensor and its reshapes/detaches. */
 class Storage {
   freed = false;
+  ballast: ArrayBuffer | null;
   constructor(
     readonly ptr: number,
     readonly length: number,
-  ) {}
+  ) {
+    this.ballast = length * 4 >= BALLAST_MIN_BYTES ? new ArrayBuffer(length * 4) : null;
+  }
 }
 
 const registry = new FinalizationRegistry<number>((ptr) => heap.free(ptr));
@@ -307,6 +320,7 @@ export class Tensor {
     this.view = null;
     if (this.owner && !this.storage.freed) {
       this.storage.freed = true;
+      this.storage.ballast = null;
       registry.unregister(this.storage);
       heap.free(this.storage.ptr);
     }
