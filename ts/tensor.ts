@@ -35,13 +35,11 @@ export interface TensorOptions {
 /**
  * The wasm heap is invisible to the JS garbage collector: by itself it would
  * let dropped tensors pile up for hundreds of megabytes before a collection
- * notices them. So each storage of at least BALLAST_MIN_BYTES carries an
- * ArrayBuffer of its own size, never written: the engine counts it as
- * external memory and collects at the pace it would for typed arrays, while
- * the untouched zero pages cost next to no resident memory.
+ * notices their small JS objects. So each storage carries an ArrayBuffer of
+ * its own size, never written: the engine counts it as external memory and
+ * collects at the pace it would for typed arrays of that size, while the
+ * untouched zero pages cost next to no resident memory.
  */
-const BALLAST_MIN_BYTES = 16384;
-
 /** A block of the wasm heap; shared by a tensor and its reshapes/detaches. */
 class Storage {
   freed = false;
@@ -50,7 +48,7 @@ class Storage {
     readonly ptr: number,
     readonly length: number,
   ) {
-    this.ballast = length * 4 >= BALLAST_MIN_BYTES ? new ArrayBuffer(length * 4) : null;
+    this.ballast = new ArrayBuffer(length * 4);
   }
 }
 

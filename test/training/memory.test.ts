@@ -1,21 +1,20 @@
 /**
- * Memory over a long training run with no dispose() in user code: 10,000
- * steps of a small classifier (the documentation's loop: zeroGrad, forward,
- * loss, backward, step, over a shuffling DataLoader).
+ * Memory over a long training run with no dispose() and no forced garbage
+ * collection in user code: 10,000 steps of a small classifier (the
+ * documentation's loop: zeroGrad, forward, loss, backward, step, over a
+ * shuffling DataLoader), yielding to the event loop every 50 steps as a loop
+ * that reports progress does (FinalizationRegistry callbacks run between
+ * tasks).
  *
- * Tensors nobody references are freed by a FinalizationRegistry, whose
- * callbacks run between tasks after the garbage collector found them. The
- * loop yields to the event loop every 50 steps, as a loop reporting progress
- * does, and collects garbage there: WHEN the engine collects is its own
- * decision (V8 does not see the wasm memory behind small Tensor objects and
- * may wait thousands of steps), so this test pins it down and checks what
- * the library controls: nothing leaks, and the allocator reuses freed blocks
- * so the memory stops growing.
- *
- * After step 1,000 and after step 10,000 the test collects garbage, lets the
- * callbacks run, and reads the wasm heap (live bytes and blocks, bytes ever
- * reserved, the memory's size) and the JS heap. Nothing may grow between the
- * two, beyond a small margin.
+ * Two things are checked:
+ * - nothing leaks: after steps 1,000 and 10,000 the test collects garbage,
+ *   lets the callbacks run, and the live tensors (bytes, blocks) and the JS
+ *   heap must not have grown;
+ * - the memory is bounded while the engine collects on its own: the wasm
+ *   memory stays a small fraction of what the run allocated in all, because
+ *   every storage is counted by the engine as external memory (ts/tensor.ts)
+ *   and V8 collects once about 64 MB of external memory has piled up (its
+ *   soft limit): so the memory may reach 128 MB, never more.
  */
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -65,6 +64,8 @@ it("10,000 training steps keep the wasm memory and the JS heap bounded", { timeo
   let step = 0;
   let firstLoss = NaN;
   let lastLoss = NaN;
+  const allocatedBefore = heap.stats().bytesAllocatedTotal;
+  let memoryAt10000 = 0;
   while (step < 10_000) {
     for (const [inputs, targets] of loader) {
       optimizer.zeroGrad();
@@ -75,9 +76,9 @@ it("10,000 training steps keep the wasm memory and the JS heap bounded", { timeo
       if (step === 1) firstLoss = loss.item();
       if (step % 50 === 0) {
         lastLoss = loss.item();
-        gc();
         await tick();
       }
+      if (step === 10_000) memoryAt10000 = heap.memory.buffer.byteLength;
       if (step === 1_000 || step === 10_000) marks.set(step, await settle(gc));
       if (step === 10_000) break;
     }
@@ -88,11 +89,14 @@ it("10,000 training steps keep the wasm memory and the JS heap bounded", { timeo
 
   // The run did train (so the steps were real).
   expect(lastLoss).toBeLessThan(firstLoss);
-  // wasm heap: what live tensors hold, the bump pointer and the memory itself.
+  // No leak: what live tensors hold after a full collection.
   expect(late.bytesLive).toBeLessThanOrEqual(early.bytesLive + 64 * 1024);
   expect(late.blocksLive).toBeLessThanOrEqual(early.blocksLive + 64);
-  expect(late.bytesReserved).toBeLessThanOrEqual(early.bytesReserved + 256 * 1024);
-  expect(late.memoryBytes).toBe(early.memoryBytes);
+  // Bounded without forced collections: a fraction of all that was allocated.
+  const allocated = heap.stats().bytesAllocatedTotal - allocatedBefore;
+  console.log(`wasm memory after step 10,000: ${memoryAt10000} bytes; allocated during the run: ${allocated} bytes`);
+  expect(allocated).toBeGreaterThan(4 * 128 * 1024 * 1024);
+  expect(memoryAt10000).toBeLessThanOrEqual(128 * 1024 * 1024);
   // JS heap after a full collection.
   expect(late.jsHeap).toBeLessThanOrEqual(early.jsHeap + 4 * 1024 * 1024);
 });

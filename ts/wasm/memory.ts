@@ -43,6 +43,7 @@ export class Heap {
   private readonly freeLists = new Map<number, number[]>();
   private readonly liveSizes = new Map<number, number>();
   private bytesLive = 0;
+  private bytesAllocated = 0;
 
   constructor(initialBytes = 16 * 1024 * 1024) {
     const pages = Math.ceil(Math.max(initialBytes, 2 * KERNEL_RESERVED_BYTES) / PAGE);
@@ -61,6 +62,7 @@ export class Heap {
     }
     this.liveSizes.set(ptr, size);
     this.bytesLive += size;
+    this.bytesAllocated += size;
     return ptr;
   }
 
@@ -86,9 +88,11 @@ export class Heap {
   }
 
   /** Figures for tests and benchmarks. */
-  stats(): { bytesLive: number; blocksLive: number; bytesReserved: number; memoryBytes: number } {
+  stats(): { bytesLive: number; blocksLive: number; bytesReserved: number; bytesAllocatedTotal: number; memoryBytes: number } {
     return {
       bytesLive: this.bytesLive,
+      /** Every allocation ever made, freed or not. */
+      bytesAllocatedTotal: this.bytesAllocated,
       blocksLive: this.liveSizes.size,
       bytesReserved: this.top - KERNEL_RESERVED_BYTES,
       memoryBytes: this.memory.buffer.byteLength,
