@@ -15,7 +15,7 @@ function check(target: string, goal: string, measured: string, ratio: number): T
   const shortfall = met
     ? null
     : Number.isFinite(ratio) && ratio > 0
-      ? `short by ${Math.round((1 - ratio) * 100)}% (needs ${formatNumber(1 / ratio, 2)}× the speed)`
+      ? `short by ${Math.round((1 - ratio) * 100)}% (needs ${formatNumber(1 / ratio, 3)}× the speed)`
       : "not measured";
   return { target, goal, measured, met, shortfall };
 }
