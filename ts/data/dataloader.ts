@@ -13,7 +13,7 @@
 import { Tensor } from "../tensor";
 import { checkPositiveInt, describe } from "../errors";
 import { formatShape, sameShape } from "../shape";
-import { checkOptions } from "../losses/options";
+import { checkOptions } from "../options";
 import { Generator, globalGenerator } from "../random";
 import { TensorDataset, gatherRows, type Dataset } from "./dataset";
 

@@ -16,9 +16,9 @@ import { kernelsNow } from "../backend/select";
 import { isGradEnabled } from "../autograd/graph";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
-import { checkOptions, weightTensor } from "./options";
+import { checkOptions } from "../options";
 import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
-import { withExpandedWeight } from "./weights";
+import { weightTensor, withExpandedWeight } from "./weights";
 import { formatShape } from "../shape";
 
 export interface BCEWithLogitsLossOptions extends LossOptions {

@@ -8,7 +8,7 @@ import type { Tensor } from "../tensor";
 import { kernelsNow } from "../backend/select";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
-import { checkOptions } from "./options";
+import { checkOptions } from "../options";
 import { checkInputTarget } from "./checks";
 
 export class MSELoss extends Loss {

@@ -1,5 +1,9 @@
-/** Broadcasting of per-element weights (BCELoss, BCEWithLogitsLoss) against the input. */
-import type { Tensor } from "../tensor";
+/**
+ * Loss weights: options copied into Tensors (class weights, posWeight) and
+ * per-element weights broadcast against the input (BCELoss, BCEWithLogitsLoss).
+ */
+import { Tensor } from "../tensor";
+import { describe } from "../errors";
 import { broadcastShapes, formatShape, sameShape } from "../shape";
 import { expand } from "../ops/shape_ops";
 
@@ -29,5 +33,24 @@ export function withExpandedWeight<T>(
     return fn(expanded);
   } finally {
     if (expanded !== null && expanded !== weight) expanded.dispose();
+  }
+}
+
+/** A weight option as a private Tensor copy (Tensor or array-like of numbers accepted). */
+export function weightTensor(value: unknown, what: string): Tensor | null {
+  if (value === undefined || value === null) return null;
+  if (value instanceof Tensor) {
+    const copy = new Tensor(value.data, { shape: value.shape });
+    return copy;
+  }
+  if (Array.isArray(value) || ArrayBuffer.isView(value)) {
+    return new Tensor(value as ArrayLike<number>);
+  }
+  throw new TypeError(`${what} must be a Tensor or an array of numbers, got ${describe(value)}`);
+}
+
+export function checkWeightLength(weight: Tensor, length: number, what: string, of: string): void {
+  if (weight.ndim !== 1 || weight.size !== length) {
+    throw new RangeError(`${what} must have ${length} elements (one per ${of}), got shape ${formatShape(weight.shape)}`);
   }
 }

@@ -18,7 +18,7 @@ import { checkPositiveInt, checkTensor, describe } from "../errors";
 import { kernelsNow } from "../backend/select";
 import { BinaryOp } from "../backend/backend";
 import { formatShape, sizeOf } from "../shape";
-import { checkOptions } from "../losses/options";
+import { checkOptions } from "../options";
 import { Module, parameter } from "./module";
 import { kaimingUniform, uniform } from "./init";
 

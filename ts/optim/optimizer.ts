@@ -13,7 +13,7 @@
  */
 import { Tensor } from "../tensor";
 import { describe } from "../errors";
-import { checkOptions } from "../losses/options";
+import { checkOptions } from "../options";
 
 /** A group of parameters with its own options (any option left out takes the optimizer's). */
 export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
