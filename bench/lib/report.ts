@@ -178,7 +178,10 @@ ${timeTable(r, true)}
 ### MSE/L1 against the bandwidth limit
 
 GB/s over the bytes a call must move (inputs and targets read, the gradient written), and in brackets the
-share of a wasm SIMD128 sweep over the same number of bytes (read-only for forward, read+write for forward+gradient).
+share of a wasm SIMD128 sweep over the same arrays: for forward, a read pass over the input and one over the
+target; for forward+gradient, a read pass over the target and a read→write pass from the input into the gradient
+(the same bytes and read/write mix as a fused MSE/L1 pass). A fused kernel reading two streams at once can come
+out slightly above the sweep on the sizes that miss the cache.
 
 ${bandwidthTable(r, true)}
 
@@ -188,9 +191,15 @@ ${accuracyTable(r, true)}
 
 ### Training throughput: the documentation's classifier (784→128→10, batch 64, Adam)
 
+One step = next batch from a shuffling DataLoader, zeroGrad, forward, CrossEntropyLoss, backward, Adam step,
+\`loss.item()\`. tfjs runs the same model with tf.layers and tf.train.adam. PyTorch runs in a separate
+process after the others (bench/pytorch_train.py), with its DataLoader and with plain tensor slicing.
+
 ${trainingTable(r.training, true)}
 
 ### Setup time (once per process, not in the figures above)
+
+V8 compiles wasm functions lazily (Liftoff first, TurboFan once hot): the first calls pay the rest, inside the warm-up.
 
 ${setupTable(r, true)}
 `;
