@@ -219,6 +219,7 @@ async function main(): Promise<void> {
     cases,
     training,
     targets: [],
+    run: { seconds: (Date.now() - started) / 1e3, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) },
   };
   results.targets = checkTargets(results);
   console.log(summary(results));
@@ -230,7 +231,7 @@ async function main(): Promise<void> {
     writeFileSync(path.join(opts.out, "latest.svg"), chart(results, PYTORCH_SAMPLES_PER_SEC));
     console.log(`\nwrote ${path.relative(process.cwd(), opts.out)}/latest.{json,md,svg}`);
   }
-  console.log(`total ${((Date.now() - started) / 1e3).toFixed(0)} s`);
+  console.log(`total ${results.run.seconds.toFixed(0)} s, peak RSS ${results.run.peakRssMiB} MiB`);
 }
 
 try {

@@ -75,6 +75,8 @@ export interface Results {
   cases: CaseResult[];
   training: { batch: number; results: TrainingResult[]; pytorch: PytorchResult[] };
   targets: TargetResult[];
+  /** Wall time of the whole run and the process's peak resident memory. */
+  run: { seconds: number; peakRssMiB: number };
 }
 
 export function find(c: CaseResult, key: string): ContenderResult | undefined {
