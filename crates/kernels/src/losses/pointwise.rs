@@ -27,7 +27,7 @@ pub(crate) trait Pointwise {
     fn four(&self, x: v128, y: v128, w: v128, pw: v128) -> (v128, v128);
 }
 
-/// Chunks per f32 block before folding into f64.
+/// Chunks per f32 block before folding into f64 (a multiple of 4).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 const BLOCK: usize = 8;
 
@@ -161,8 +161,8 @@ fn body<L: Pointwise, A: Sink, B: Sink>(loss: &L, ins: Ins, mut lo: A, mut go: B
     {
         let mut wc = wc;
         let scale = splat(grad_scale);
-        let mut acc = splat(0.0);
-        for (k, (xa, ya)) in xc.iter().zip(yc).enumerate() {
+        // One chunk of 4: its losses (returned), outputs and gradients.
+        let mut chunk = |xa: &[f32; 4], ya: &[f32; 4]| -> v128 {
             let wv = wc.as_mut().and_then(|it| it.next()).map_or(splat(1.0), v::load);
             let pv = if ins.pw.is_some() {
                 let (a, b, c, d) = (next_pw(), next_pw(), next_pw(), next_pw());
@@ -171,17 +171,32 @@ fn body<L: Pointwise, A: Sink, B: Sink>(loss: &L, ins: Ins, mut lo: A, mut go: B
                 splat(1.0)
             };
             let (l, g) = loss.four(v::load(xa), v::load(ya), wv, pv);
-            acc = f32x4_add(acc, l);
             lo.put4(l);
             if B::ON {
                 go.put4(f32x4_mul(g, scale));
             }
-            if k % BLOCK == BLOCK - 1 {
-                sum += v::hsum_f64(acc);
-                acc = splat(0.0);
+            l
+        };
+        // Four independent accumulators: one f32x4_add chain would bound the
+        // loop by the add's latency, not by memory. Folded into f64 every
+        // BLOCK chunks (two groups of four).
+        let (xg, xr) = xc.as_chunks::<4>();
+        let (yg, yr) = yc.as_chunks::<4>();
+        let (mut a0, mut a1, mut a2, mut a3) = (splat(0.0), splat(0.0), splat(0.0), splat(0.0));
+        for (k, (xs, ys)) in xg.iter().zip(yg).enumerate() {
+            a0 = f32x4_add(a0, chunk(&xs[0], &ys[0]));
+            a1 = f32x4_add(a1, chunk(&xs[1], &ys[1]));
+            a2 = f32x4_add(a2, chunk(&xs[2], &ys[2]));
+            a3 = f32x4_add(a3, chunk(&xs[3], &ys[3]));
+            if k % (BLOCK / 4) == BLOCK / 4 - 1 {
+                sum += v::hsum_f64(f32x4_add(f32x4_add(a0, a1), f32x4_add(a2, a3)));
+                (a0, a1, a2, a3) = (splat(0.0), splat(0.0), splat(0.0), splat(0.0));
             }
         }
-        sum += v::hsum_f64(acc);
+        for (xa, ya) in xr.iter().zip(yr) {
+            a0 = f32x4_add(a0, chunk(xa, ya));
+        }
+        sum += v::hsum_f64(f32x4_add(f32x4_add(a0, a1), f32x4_add(a2, a3)));
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     let _ = (xc, yc, wc);
