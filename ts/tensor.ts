@@ -35,12 +35,14 @@ export interface TensorOptions {
 /**
  * The wasm heap is invisible to the JS garbage collector: by itself it would
  * let dropped tensors pile up for hundreds of megabytes before a collection
- * notices their small JS objects. So each storage carries an ArrayBuffer
- * that is never written, as large as the storage up to BALLAST_CAP_BYTES:
- * the engine counts it as external memory and collects sooner. The cap keeps
- * the cost of a large tensor's creation flat (a large ArrayBuffer is zeroed
- * on creation: ~100 µs for 400 KB).
+ * notices their small JS objects. So a storage of BALLAST_MIN_BYTES or more
+ * carries an ArrayBuffer that is never written, as large as the storage up to
+ * BALLAST_CAP_BYTES: the engine counts it as external memory and collects
+ * sooner. Creating an ArrayBuffer costs ~3 µs (and zeroing grows with its
+ * size), hence the floor, which spares small tensors (scalars, 64×10
+ * logits), and the cap.
  */
+const BALLAST_MIN_BYTES = 4096;
 const BALLAST_CAP_BYTES = 65536;
 
 /** A block of the wasm heap; shared by a tensor and its reshapes/detaches. */
@@ -51,7 +53,7 @@ class Storage {
     readonly ptr: number,
     readonly length: number,
   ) {
-    this.ballast = new ArrayBuffer(Math.min(length * 4, BALLAST_CAP_BYTES));
+    this.ballast = length * 4 >= BALLAST_MIN_BYTES ? new ArrayBuffer(Math.min(length * 4, BALLAST_CAP_BYTES)) : null;
   }
 }
 
