@@ -14,6 +14,7 @@ use core::arch::wasm32::{f32x4_gt, f32x4_lt, f32x4_sub, v128, v128_and, v128_or}
 struct L1;
 
 impl Pointwise for L1 {
+    const UNROLL: bool = true;
     #[inline(always)]
     fn one(&self, x: f32, y: f32, _: f32, _: f32) -> (f32, f32) {
         let d = x - y;

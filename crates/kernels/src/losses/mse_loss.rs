@@ -13,6 +13,7 @@ use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_sub, v128};
 struct Mse;
 
 impl Pointwise for Mse {
+    const UNROLL: bool = true;
     #[inline(always)]
     fn one(&self, x: f32, y: f32, _: f32, _: f32) -> (f32, f32) {
         let d = x - y;
