@@ -207,6 +207,11 @@ export class Tensor {
     return this.view;
   }
 
+  /** Whether this tensor allocated its storage (reshapes and detaches share it). */
+  get ownsStorage(): boolean {
+    return this.owner;
+  }
+
   get isDisposed(): boolean {
     return this.disposed || this.storage.freed;
   }
@@ -446,16 +451,25 @@ function formatValues(t: Tensor): string {
   return walk(t.toArray());
 }
 
-/** leaf.grad += g, copying g (which may be shared by other paths). */
-function accumulateGrad(leaf: Tensor, g: Tensor): void {
+/**
+ * leaf.grad += g. A first gradient is copied, unless the engine says g is
+ * adoptable and g owns its storage (a view would share it): then g itself
+ * becomes `.grad` and `true` is returned.
+ */
+function accumulateGrad(leaf: Tensor, g: Tensor, adoptable: boolean): boolean {
   const existing = leaf.grad;
-  if (existing === null || existing.isDisposed) {
-    const copy = Tensor.empty(leaf.shape);
-    copy.data.set(g.data);
-    leaf.grad = copy;
-  } else {
+  if (existing !== null && !existing.isDisposed) {
     kernelsNow().addInPlace(existing.data, g.data);
+    return false;
   }
+  if (adoptable && g.ownsStorage && sameShape(g.shape, leaf.shape)) {
+    leaf.grad = g;
+    return true;
+  }
+  const copy = Tensor.empty(leaf.shape);
+  copy.data.set(g.data);
+  leaf.grad = copy;
+  return false;
 }
 
 /** Records `op` on `out` when an input requires grad; returns `out`. */

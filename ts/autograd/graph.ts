@@ -104,12 +104,17 @@ function topologicalOrder(root: Tensor): Tensor[] {
 /**
  * Back-propagates `grad` (the gradient of some scalar w.r.t. `root`, same
  * shape as root) through the recorded graph, accumulating into leaves.
- * `accumulate(leaf, g)` adds g to leaf.grad (it copies: g may be shared).
+ * `accumulate(leaf, g, adoptable)` adds g to leaf.grad and returns whether it
+ * took g itself as the new `.grad` instead of copying it. `adoptable` says
+ * that g was made during this backward and handed to no other leaf, so
+ * nothing else will write to it (each leaf is accumulated once per backward,
+ * and pending readers of g only read): the gradient of a fused loss then
+ * becomes `.grad` without a copy, as PyTorch steals such buffers too.
  */
 export function runBackward(
   root: Tensor,
   grad: Tensor,
-  accumulate: (leaf: Tensor, g: Tensor) => void,
+  accumulate: (leaf: Tensor, g: Tensor, adoptable: boolean) => boolean,
   add: (a: Tensor, b: Tensor) => Tensor,
 ): void {
   const order = topologicalOrder(root);
@@ -117,6 +122,7 @@ export function runBackward(
   const previousEnabled = gradEnabled;
   const previousScratch = scratch;
   const created: Tensor[] = [];
+  const adopted = new Set<Tensor>();
   gradEnabled = false;
   scratch = created;
   try {
@@ -127,7 +133,10 @@ export function runBackward(
       grads.delete(t);
       const node = t.gradFn;
       if (node === null) {
-        if (t.requiresGrad) keep(() => accumulate(t, g));
+        if (t.requiresGrad) {
+          const adoptable = g !== grad && !adopted.has(g) && created.includes(g);
+          if (keep(() => accumulate(t, g, adoptable))) adopted.add(g);
+        }
         continue;
       }
       if (node.backward === null) {
@@ -155,6 +164,6 @@ export function runBackward(
         node.inputs = [];
       }
     }
-    for (const t of created) if (t !== grad) t.dispose();
+    for (const t of created) if (t !== grad && !adopted.has(t)) t.dispose();
   }
 }
