@@ -169,10 +169,14 @@ export class Tensor {
     this.owner = true;
     this.storage = allocStorage(this.size);
     const view = this.data;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (typeof v !== "number") throw new TypeError(`Tensor: element ${i} must be a number, got ${describe(v)}`);
-      view[i] = v;
+    if (ArrayBuffer.isView(values)) {
+      view.set(values); // typed arrays hold numbers only: one bulk copy
+    } else {
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (typeof v !== "number") throw new TypeError(`Tensor: element ${i} must be a number, got ${describe(v)}`);
+        view[i] = v;
+      }
     }
     if (options.requiresGrad) this.requiresGrad = true;
   }

@@ -11,30 +11,25 @@
  */
 import type { Backend, BackendName } from "../../ts/backend/backend";
 import { jsBackend } from "../../ts/backend/js";
-import { createWasmBackend } from "../../ts/backend/wasm";
-import { loadKernels } from "../../ts/wasm/loader";
-import { heap } from "../../ts/wasm/memory";
-import { backend, setBackend } from "../../ts/backend/select";
+import { backend, setBackend, wasmSimdBackend } from "../../ts/backend/select";
 
 export const BACKENDS: readonly BackendName[] = ["js", "wasm-simd"];
 
-let wasmBackend: Backend | null = null;
-
+/** The library's own wasm-simd backend (the one the public API runs), or a loud failure. */
 function loadWasmBackend(): Backend {
-  const kernels = loadKernels(heap.memory);
-  if (kernels === null) {
+  const wasm = wasmSimdBackend();
+  if (wasm === null) {
     throw new Error(
       "backends(): the wasm-simd kernels could not be loaded (no WebAssembly SIMD128, or ts/wasm/neurenix_kernels.wasm " +
         "is missing or stale: run `npm run build:wasm`); both backends must be tested",
     );
   }
-  return createWasmBackend(kernels, heap);
+  return wasm;
 }
 
 /** [js, wasm-simd]; throws if the wasm-simd kernels cannot be loaded. */
 export function backends(): Backend[] {
-  wasmBackend ??= loadWasmBackend();
-  return [jsBackend, wasmBackend];
+  return [jsBackend, loadWasmBackend()];
 }
 
 /** Runs fn with the library switched to `name`, then restores the previous backend. */

@@ -58,10 +58,10 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
  * Tensors created while a backward pass runs, freed when it ends
  * (see `Tensor`'s constructor, which registers itself here).
  */
-let scratch: Tensor[] | null = null;
+let scratch: Set<Tensor> | null = null;
 
 export function trackScratch(t: Tensor): void {
-  if (scratch !== null) scratch.push(t);
+  if (scratch !== null) scratch.add(t);
 }
 
 /** Runs `fn` with scratch tracking paused (for tensors that outlive backward). */
@@ -121,7 +121,7 @@ export function runBackward(
   const grads = new Map<Tensor, Tensor>([[root, grad]]);
   const previousEnabled = gradEnabled;
   const previousScratch = scratch;
-  const created: Tensor[] = [];
+  const created = new Set<Tensor>();
   const adopted = new Set<Tensor>();
   gradEnabled = false;
   scratch = created;
@@ -134,7 +134,7 @@ export function runBackward(
       const node = t.gradFn;
       if (node === null) {
         if (t.requiresGrad) {
-          const adoptable = g !== grad && !adopted.has(g) && created.includes(g);
+          const adoptable = g !== grad && !adopted.has(g) && created.has(g);
           if (keep(() => accumulate(t, g, adoptable))) adopted.add(g);
         }
         continue;

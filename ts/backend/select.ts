@@ -42,3 +42,8 @@ export function setBackend(name: BackendName): void {
 export function wasmSimdAvailable(): boolean {
   return wasmBackend !== null;
 }
+
+/** The wasm-simd backend object (null without SIMD128), for tests and benchmarks that call kernels directly. */
+export function wasmSimdBackend(): Backend | null {
+  return wasmBackend;
+}

@@ -11,7 +11,6 @@
  */
 import { Tensor } from "../tensor";
 import { kernelsNow } from "../backend/select";
-import { isGradEnabled } from "../autograd/graph";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
 import { checkOptions } from "../options";
@@ -34,7 +33,7 @@ export class BCELoss extends Loss {
 
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "BCELoss");
-    checkTargetWithoutGrad(target, "BCELoss", isGradEnabled());
+    checkTargetWithoutGrad(target, "BCELoss");
     const x = input.data;
     for (let i = 0; i < x.length; i++) {
       if (!(x[i] >= 0 && x[i] <= 1)) {

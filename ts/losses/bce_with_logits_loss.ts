@@ -13,7 +13,6 @@
  */
 import { Tensor } from "../tensor";
 import { kernelsNow } from "../backend/select";
-import { isGradEnabled } from "../autograd/graph";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
 import { checkOptions } from "../options";
@@ -41,7 +40,7 @@ export class BCEWithLogitsLoss extends Loss {
 
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "BCEWithLogitsLoss");
-    checkTargetWithoutGrad(target, "BCEWithLogitsLoss", isGradEnabled());
+    checkTargetWithoutGrad(target, "BCEWithLogitsLoss");
     const classes = input.ndim === 0 ? 1 : input.shape[input.ndim - 1];
     const posWeight = this.posWeight;
     if (posWeight !== null && !(posWeight.ndim <= 1 && (posWeight.size === classes || posWeight.size === 1))) {

@@ -1,6 +1,7 @@
 /** Input checks shared by the element-wise losses. */
 import type { Tensor } from "../tensor";
 import { checkTensor } from "../errors";
+import { isGradEnabled } from "../autograd/graph";
 import { formatShape, sameShape } from "../shape";
 
 /**
@@ -18,8 +19,8 @@ export function checkInputTarget(input: unknown, target: unknown, what: string):
 }
 
 /** Losses whose kernels give no target gradient reject targets that require one. */
-export function checkTargetWithoutGrad(target: Tensor, what: string, isGradEnabled: boolean): void {
-  if (isGradEnabled && target.requiresGrad) {
+export function checkTargetWithoutGrad(target: Tensor, what: string): void {
+  if (isGradEnabled() && target.requiresGrad) {
     throw new TypeError(
       `${what}: gradients with respect to the target are not supported; pass target.detach()`,
     );

@@ -21,7 +21,6 @@
  */
 import { Tensor } from "../tensor";
 import { kernelsNow } from "../backend/select";
-import { isGradEnabled } from "../autograd/graph";
 import { Loss, type LossOptions } from "./loss";
 import { fusedLoss } from "./reduction";
 import { checkOptions } from "../options";
@@ -80,7 +79,7 @@ export class CrossEntropyLoss extends Loss {
           `${formatShape(sampleShape)} (class indices) or ${formatShape(input.shape)} (class probabilities), got ${formatShape(target.shape)}`,
       );
     }
-    if (!probTargets) checkTargetWithoutGrad(target, "CrossEntropyLoss (class-index targets)", isGradEnabled());
+    if (!probTargets) checkTargetWithoutGrad(target, "CrossEntropyLoss (class-index targets)");
     const denominator = probTargets ? n * inner : this.classIndexDenominator(target, classes);
 
     const smoothing = this.labelSmoothing;
