@@ -35,7 +35,7 @@ export default [
           target: "ES2022",
           module: "ESNext",
           moduleResolution: "Bundler",
-          lib: ["ES2022", "DOM"],
+          lib: ["ES2022", "ESNext.Disposable", "DOM"],
           types: [],
           strict: true,
           isolatedModules: true,

@@ -16,7 +16,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import * as nx from "../ts/index";
-import { heap } from "../ts/wasm/memory";
 import { PIXELS, loadDigits, splitDigits } from "./lib/mnist";
 import { ProgressBar, yieldToEventLoop } from "./lib/progress";
 import { lossCurveSvg } from "./lib/svg";
@@ -97,9 +96,9 @@ async function main(): Promise<void> {
   writeFileSync(new URL("mnist_loss.svg", out), lossCurveSvg(losses, { title: "MNIST classifier: training loss (CrossEntropyLoss, Adam)", stepsPerEpoch: loader.length }));
   writeFileSync(new URL("mnist_classifier.safetensors", out), nx.safetensors.saveModel(model, { format: "pt" }));
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
-  const s = heap.stats();
+  const m = nx.memory();
   console.log(`wrote examples/output/mnist_loss.svg and examples/output/mnist_classifier.safetensors`);
-  console.log(`wasm memory: ${mb(s.memoryBytes)} MB (tensors live now ${mb(s.bytesLive)} MB, high-water ${mb(s.bytesReserved)} MB)`);
+  console.log(`wasm memory: ${mb(m.wasmBytes)} MB (tensors resident now ${mb(m.residentBytes)} MB; ${mb(m.bytesMovedOut)} MB moved out in all)`);
 }
 
 await main();

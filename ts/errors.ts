@@ -26,13 +26,25 @@ export function checkPositiveInt(value: unknown, what: string, allowZero = false
   return value;
 }
 
-/** Throws unless `t` is a live Tensor. `isTensor` is injected by tensor.ts to avoid an import cycle. */
+/**
+ * Throws unless `t` is a live Tensor (the error says what freed it), and
+ * makes its floats resident: ops check their inputs before allocating their
+ * outputs, so an input moved out of the wasm memory comes back before any
+ * view is taken. The hooks are injected by tensor.ts to avoid an import cycle.
+ */
 export function checkTensor(t: unknown, what: string): asserts t is Tensor {
   if (!isTensorHook(t)) throw new TypeError(`${what} must be a Tensor, got ${describe(t)}`);
-  if ((t as Tensor).isDisposed) throw new RangeError(`${what} was disposed and cannot be used`);
+  prepareHook(t as Tensor, what);
+}
+
+/** Whether `value` is a Tensor. */
+export function isTensor(value: unknown): value is Tensor {
+  return isTensorHook(value);
 }
 
 let isTensorHook: (t: unknown) => boolean = () => false;
-export function setTensorCheck(fn: (t: unknown) => boolean): void {
-  isTensorHook = fn;
+let prepareHook: (t: Tensor, what: string) => void = () => {};
+export function setTensorHooks(isTensor: (t: unknown) => boolean, prepare: (t: Tensor, what: string) => void): void {
+  isTensorHook = isTensor;
+  prepareHook = prepare;
 }

@@ -1,22 +1,30 @@
 /**
  * Tensor: float32, row-major, contiguous, stored in the wasm heap.
  *
- * `t.data` is a zero-copy Float32Array view of the tensor's storage. Views
- * detach when the wasm memory grows, so the getter re-takes the view when the
- * heap's generation changed: always read `t.data` again rather than keeping
- * an old view across tensor operations.
+ * `t.data` is a zero-copy Float32Array view of the tensor's storage, valid
+ * until the next call into neurenix that may allocate: read `t.data` again
+ * after such calls rather than keeping a view (see ts/memory/storage.ts:
+ * storages not used lately may move, and a growing memory detaches views).
  *
- * Storage is freed by `dispose()` at once, or by a FinalizationRegistry once
- * no tensor refers to it (FinalizationRegistry callbacks run between
- * event-loop tasks: a long synchronous loop holds its garbage until it yields).
- * `reshape` and `detach` share storage with their source; disposing the
- * tensor that allocated a storage frees it for every tensor that shares it.
+ * Memory takes care of itself (ts/memory/): `dispose()` and `nx.tidy()` free
+ * at once; otherwise the garbage collector frees dropped tensors between
+ * tasks, and inside a synchronous loop the memory manager moves tensors not
+ * used lately out of wasm memory. `reshape` and `detach` share storage with
+ * their source; disposing the tensor that allocated a storage frees it for
+ * every tensor that shares it.
  */
-import { checkTensor, describe, setTensorCheck } from "./errors";
+import { checkTensor, describe, setTensorHooks } from "./errors";
 import { formatShape, sameShape, sizeOf, type Shape } from "./shape";
+import { allocStorage, freedBy, freeStorage, touch, viewOf, type FreedBy, type Storage } from "./memory/storage";
+import { track, untracked } from "./memory/scope";
 import { heap } from "./wasm/memory";
+
+// `using t = …` looks up Symbol.dispose; runtimes without it (older
+// browsers) get the registered symbol TypeScript's downlevel helper also
+// looks for. Node ≥ 18.18, Deno and current browsers have their own.
+(Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
 import { kernelsNow } from "./backend/select";
-import { needsGrad, runBackward, trackScratch, type BackwardFn, type Node } from "./autograd/graph";
+import { needsGrad, runBackward, type BackwardFn, type Node } from "./autograd/graph";
 import * as unary from "./ops/unary";
 import * as binary from "./ops/binary";
 import * as reduce from "./ops/reduce";
@@ -30,39 +38,6 @@ export type TensorData = number | NestedArray[] | Float32Array | ArrayLike<numbe
 export interface TensorOptions {
   shape?: readonly number[];
   requiresGrad?: boolean;
-}
-
-/**
- * The wasm heap is invisible to the JS garbage collector: by itself it would
- * let dropped tensors pile up for hundreds of megabytes before a collection
- * notices their small JS objects. So a storage of BALLAST_MIN_BYTES or more
- * carries an ArrayBuffer that is never written, as large as the storage up to
- * BALLAST_CAP_BYTES: the engine counts it as external memory and collects
- * sooner. Creating an ArrayBuffer costs ~3 µs (and zeroing grows with its
- * size), hence the floor, which spares small tensors (scalars, 64×10
- * logits), and the cap.
- */
-const BALLAST_MIN_BYTES = 4096;
-const BALLAST_CAP_BYTES = 65536;
-
-/** A block of the wasm heap; shared by a tensor and its reshapes/detaches. */
-class Storage {
-  freed = false;
-  ballast: ArrayBuffer | null;
-  constructor(
-    readonly ptr: number,
-    readonly length: number,
-  ) {
-    this.ballast = length * 4 >= BALLAST_MIN_BYTES ? new ArrayBuffer(Math.min(length * 4, BALLAST_CAP_BYTES)) : null;
-  }
-}
-
-const registry = new FinalizationRegistry<number>((ptr) => heap.free(ptr));
-
-function allocStorage(length: number): Storage {
-  const storage = new Storage(heap.alloc(length * 4), length);
-  registry.register(storage, storage.ptr, storage);
-  return storage;
 }
 
 const INTERNAL = Symbol("internal");
@@ -119,13 +94,24 @@ export class Tensor {
   /** The node that made this tensor (null for leaves), for autograd. */
   gradFn: Node | null = null;
 
-  private storage: Storage;
+  /** @internal The floats (shared by reshapes and detaches). */
+  readonly storage: Storage;
+  /**
+   * @internal Never freed by a scope (nx.tidy, backward's): module
+   * parameters, optimizer state, leaf gradients, nx.keep.
+   */
+  pinned = false;
   private readonly owner: boolean;
-  private view: Float32Array | null = null;
-  private viewGeneration = -1;
   private gradValue: Tensor | null = null;
   private leafRequiresGrad = false;
-  private disposed = false;
+  private disposedBy: FreedBy | null = null;
+  /** A gradient the library made and user code has not seen through `.grad`: the library may free or replace it. */
+  private gradPrivate = false;
+  /**
+   * zeroGrad dropped a private gradient: `.grad` reads as zeros (made when
+   * read), and the next backward takes the new gradient as it is.
+   */
+  private gradZeroImplied = false;
 
   constructor(data: TensorData, opts?: TensorOptions);
   constructor(data: TensorData | typeof INTERNAL, opts?: TensorOptions | InternalInit) {
@@ -135,7 +121,7 @@ export class Tensor {
       this.shape = init.shape;
       this.size = sizeOf(init.shape);
       this.owner = init.owner;
-      trackScratch(this);
+      track(this);
       return;
     }
     const options = (opts ?? {}) as TensorOptions;
@@ -167,7 +153,11 @@ export class Tensor {
     this.shape = Object.freeze(shape);
     this.size = values.length;
     this.owner = true;
+    // A view of the wasm memory (another tensor's data) must not be read
+    // after allocating: the allocation may move or detach it.
+    if (ArrayBuffer.isView(values) && values.buffer === heap.memory.buffer) values = (values as Float32Array).slice();
     this.storage = allocStorage(this.size);
+    track(this);
     const view = this.data;
     if (ArrayBuffer.isView(values)) {
       view.set(values); // typed arrays hold numbers only: one bulk copy
@@ -201,14 +191,13 @@ export class Tensor {
     return this.shape.length;
   }
 
-  /** Zero-copy view of the storage; re-taken after the wasm memory grew. */
+  /**
+   * Zero-copy view of the storage, valid until the next call into neurenix
+   * that may allocate (read it again after ops or new tensors).
+   */
   get data(): Float32Array {
-    if (this.disposed || this.storage.freed) this.checkLive();
-    if (this.viewGeneration !== heap.generation || this.view === null) {
-      this.view = heap.f32(this.storage.ptr, this.size);
-      this.viewGeneration = heap.generation;
-    }
-    return this.view;
+    if (this.disposedBy !== null || freedBy(this.storage) !== null) this.checkLive();
+    return viewOf(this.storage);
   }
 
   /** Whether this tensor allocated its storage (reshapes and detaches share it). */
@@ -217,7 +206,7 @@ export class Tensor {
   }
 
   get isDisposed(): boolean {
-    return this.disposed || this.storage.freed;
+    return this.disposedBy !== null || freedBy(this.storage) !== null;
   }
 
   /** Whether gradients flow to (leaf) or through (non-leaf) this tensor. */
@@ -235,9 +224,15 @@ export class Tensor {
     this.leafRequiresGrad = value;
   }
 
-  /** Accumulated gradient (leaves only); set to null to clear. */
+  /**
+   * Accumulated gradient (leaves only); set to null to clear. A gradient
+   * the library made and user code never read is freed at once when it is
+   * cleared or replaced (so `x.grad = null` in a loop reuses its memory).
+   */
   get grad(): Tensor | null {
-    return this.gradValue;
+    const g = this.peekGrad();
+    if (g !== null) g.gradPrivate = false;
+    return g;
   }
 
   set grad(value: Tensor | null) {
@@ -247,6 +242,54 @@ export class Tensor {
         throw new RangeError(`grad: shape ${formatShape(value.shape)} does not match the tensor's ${formatShape(this.shape)}`);
       }
     }
+    this.replaceGrad(value);
+  }
+
+  /** @internal The gradient as library code reads it (does not count as showing it to user code). */
+  peekGrad(): Tensor | null {
+    if (this.gradZeroImplied) {
+      const zero = untracked(() => Tensor.empty(this.shape));
+      zero.data.fill(0);
+      zero.markPrivateGrad();
+      this.gradValue = zero;
+      this.gradZeroImplied = false;
+    }
+    return this.gradValue;
+  }
+
+  /** @internal What backward accumulates into: null when there is none, or zeroGrad dropped it. */
+  gradToAccumulate(): Tensor | null {
+    this.gradZeroImplied = false;
+    const g = this.gradValue;
+    return g === null || g.isDisposed ? null : g;
+  }
+
+  /**
+   * @internal zeroGrad: a private gradient is dropped, and reads as zeros
+   * until backward writes the next one (so backward takes the new gradient
+   * without a pass over zeros); one user code has seen is zeroed in place,
+   * as PyTorch does.
+   */
+  zeroGrad(setToNone: boolean): void {
+    const g = this.gradValue;
+    if (g === null) return;
+    if (setToNone || g.isDisposed) this.replaceGrad(null);
+    else if (g.gradPrivate) {
+      this.replaceGrad(null);
+      this.gradZeroImplied = true;
+    } else g.data.fill(0);
+  }
+
+  /** @internal Marks a gradient made by the backward pass: pinned, and private until read through `.grad`. */
+  markPrivateGrad(): void {
+    this.pinned = true;
+    this.gradPrivate = true;
+  }
+
+  private replaceGrad(value: Tensor | null): void {
+    this.gradZeroImplied = false;
+    const old = this.gradValue;
+    if (old !== null && old !== value && old.gradPrivate) old.free("the autograd engine");
     this.gradValue = value;
   }
 
@@ -324,18 +367,22 @@ export class Tensor {
 
   /**
    * Frees the storage at once (if this tensor allocated it). Using the tensor,
-   * or any tensor sharing its storage, afterwards throws.
+   * or any tensor sharing its storage, afterwards throws an error saying so.
    */
   dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    this.view = null;
-    if (this.owner && !this.storage.freed) {
-      this.storage.freed = true;
-      this.storage.ballast = null;
-      registry.unregister(this.storage);
-      heap.free(this.storage.ptr);
-    }
+    this.free("dispose()");
+  }
+
+  /** Same as dispose(), for `using t = …` (TypeScript 5.2+, Node 24, Deno). */
+  [Symbol.dispose](): void {
+    this.free("Symbol.dispose (using)");
+  }
+
+  /** @internal Frees as dispose() does, recording what freed it for later errors. */
+  free(by: FreedBy): void {
+    if (this.disposedBy !== null) return;
+    this.disposedBy = by;
+    if (this.owner) freeStorage(this.storage, by);
   }
 
   // ---- element-wise -------------------------------------------------------
@@ -423,7 +470,7 @@ export class Tensor {
 
   // ---- printing -----------------------------------------------------------
   toString(): string {
-    if (this.isDisposed) return `Tensor(shape=${formatShape(this.shape)}, disposed)`;
+    if (this.isDisposed) return `Tensor(shape=${formatShape(this.shape)}, freed by ${this.disposedBy ?? freedBy(this.storage)})`;
     const parts = [`shape=${formatShape(this.shape)}`];
     if (this.gradFn !== null) parts.push(`op=${this.gradFn.op}`);
     if (this.requiresGrad) parts.push("requiresGrad=true");
@@ -434,14 +481,34 @@ export class Tensor {
     return this.toString();
   }
 
-  private checkLive(): void {
-    if (this.disposed || this.storage.freed) {
-      throw new RangeError(`Tensor of shape ${formatShape(this.shape)} was disposed and cannot be used`);
-    }
+  /** @internal Throws if freed (naming what freed it); counts a use and makes the floats resident. */
+  prepare(what = "Tensor"): void {
+    if (this.disposedBy !== null || freedBy(this.storage) !== null) this.checkLive(what);
+    touch(this.storage);
+  }
+
+  private checkLive(what = "Tensor"): void {
+    const own = this.disposedBy;
+    const by = own ?? freedBy(this.storage);
+    if (by === null) return;
+    const shape = formatShape(this.shape);
+    const subject = what === "Tensor" ? `Tensor of shape ${shape}` : `${what} (a Tensor of shape ${shape})`;
+    const how = own !== null ? `was freed by ${by}` : `shares storage with a tensor freed by ${by}`;
+    throw new Error(`${subject} ${how} and cannot be used. ${FREED_HINTS[by]}`);
   }
 }
 
-setTensorCheck((t) => t instanceof Tensor);
+const FREED_HINTS: Record<FreedBy, string> = {
+  "dispose()": "Dispose a tensor only once nothing uses it any more.",
+  "nx.tidy()": "To use a tensor after nx.tidy(fn), return it from fn or mark it with nx.keep(t).",
+  "Symbol.dispose (using)": "A `using` declaration frees its tensor at the end of the enclosing block.",
+  "the autograd engine": "It was a temporary of a backward pass or a replaced gradient (a bug if user code reached it: please report it).",
+};
+
+setTensorHooks(
+  (t) => t instanceof Tensor,
+  (t, what) => t.prepare(what),
+);
 
 function formatValues(t: Tensor): string {
   const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(4).replace(/\.?0+(e|$)/, "$1"));
@@ -456,24 +523,35 @@ function formatValues(t: Tensor): string {
 }
 
 /**
- * leaf.grad += g. A first gradient is copied, unless the engine says g is
- * adoptable and g owns its storage (a view would share it): then g itself
- * becomes `.grad` and `true` is returned.
+ * leaf.grad += g, called by the backward pass. A first gradient takes g
+ * itself when the engine says g is adoptable and g owns its storage (a view
+ * would share it): `true` is then returned. Otherwise g is added in place,
+ * or copied into a new gradient. Gradients made here are pinned (no scope
+ * frees them) and private until user code reads `.grad`.
  */
 function accumulateGrad(leaf: Tensor, g: Tensor, adoptable: boolean): boolean {
-  const existing = leaf.grad;
-  if (existing !== null && !existing.isDisposed) {
-    kernelsNow().addInPlace(existing.data, g.data);
+  const existing = leaf.gradToAccumulate();
+  if (existing !== null) {
+    const [acc, add] = residentViews(existing, g);
+    kernelsNow().addInPlace(acc, add);
     return false;
   }
-  if (adoptable && g.ownsStorage && sameShape(g.shape, leaf.shape)) {
-    leaf.grad = g;
-    return true;
-  }
-  const copy = Tensor.empty(leaf.shape);
-  copy.data.set(g.data);
-  leaf.grad = copy;
-  return false;
+  const adopt = adoptable && g.ownsStorage && sameShape(g.shape, leaf.shape);
+  const grad = adopt ? g : untracked(() => Tensor.empty(leaf.shape));
+  if (!adopt) residentViews(grad, g)[0].set(g.data);
+  grad.markPrivateGrad();
+  leaf.grad = grad;
+  return adopt;
+}
+
+/**
+ * Views of several tensors for one kernel call: each is made resident (and
+ * counted as used) before any view is taken, since bringing one back may
+ * allocate, and an allocation may move or detach views taken before it.
+ */
+export function residentViews(...tensors: Tensor[]): Float32Array[] {
+  for (const t of tensors) t.prepare();
+  return tensors.map((t) => t.data);
 }
 
 /** Records `op` on `out` when an input requires grad; returns `out`. */

@@ -13,6 +13,7 @@
 import * as nx from "../../ts/index";
 import { kernelsNow } from "../../ts/backend/select";
 import { heap } from "../../ts/wasm/memory";
+import { allocBlock } from "../../ts/memory/storage";
 import type { Backend, BackendName } from "../../ts/backend/backend";
 import type { Contender, Runner } from "./contender";
 import type { Case, Problem } from "../workloads/problem";
@@ -34,7 +35,7 @@ export class Resident {
   private cached: Float32Array[] = [];
 
   constructor(private readonly lengths: readonly number[]) {
-    this.ptrs = lengths.map((n) => heap.alloc(Math.max(n, 1) * 4));
+    this.ptrs = lengths.map((n) => allocBlock(Math.max(n, 1) * 4));
   }
 
   views(): Float32Array[] {

@@ -9,6 +9,7 @@
  * allocate the large arrays first, or one block and `subarray` it.
  */
 import { heap } from "../../ts/wasm/memory";
+import { allocBlock } from "../../ts/memory/storage";
 
 const live: number[] = [];
 
@@ -16,7 +17,7 @@ const live: number[] = [];
 export function heapF32(init: number | ArrayLike<number>): Float32Array {
   const length = typeof init === "number" ? init : init.length;
   const generation = heap.generation;
-  const ptr = heap.alloc(Math.max(4 * length, 4));
+  const ptr = allocBlock(Math.max(4 * length, 4));
   if (heap.generation !== generation && live.length > 0) {
     heap.free(ptr);
     throw new Error(

@@ -11,11 +11,13 @@
  * - the graph is released after backward (saved tensors dropped), and a
  *   second backward through it is an error;
  * - backward runs with grad recording off.
- * Gradients that flow between ops (not into a leaf's `.grad`) are freed as
- * soon as backward ends, so a training step's wasm memory does not wait for
- * the garbage collector.
+ * Backward runs in its own memory scope (ts/memory/scope.ts): gradients
+ * that flow between ops (not into a leaf's `.grad`) are freed as soon as
+ * backward ends, so a training step's memory does not wait for the garbage
+ * collector; so is a fused loss's saved gradient once used.
  */
 import type { Tensor } from "../tensor";
+import { closeScope, inCurrentScope, openScope, track, untracked } from "../memory/scope";
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
 
@@ -55,24 +57,12 @@ export function needsGrad(...inputs: (Tensor | null | undefined)[]): boolean {
 }
 
 /**
- * Tensors created while a backward pass runs, freed when it ends
- * (see `Tensor`'s constructor, which registers itself here).
+ * Hands a tensor made before backward (a fused loss's saved gradient) to
+ * the running backward pass, which frees it at the end unless it becomes a
+ * leaf's `.grad`.
  */
-let scratch: Set<Tensor> | null = null;
-
-export function trackScratch(t: Tensor): void {
-  if (scratch !== null) scratch.add(t);
-}
-
-/** Runs `fn` with scratch tracking paused (for tensors that outlive backward). */
-export function keep<T>(fn: () => T): T {
-  const saved = scratch;
-  scratch = null;
-  try {
-    return fn();
-  } finally {
-    scratch = saved;
-  }
+export function freeAfterBackward(t: Tensor): void {
+  track(t);
 }
 
 /** Topological order of the tensors reachable from `root` through recorded nodes. */
@@ -120,11 +110,9 @@ export function runBackward(
   const order = topologicalOrder(root);
   const grads = new Map<Tensor, Tensor>([[root, grad]]);
   const previousEnabled = gradEnabled;
-  const previousScratch = scratch;
-  const created = new Set<Tensor>();
   const adopted = new Set<Tensor>();
   gradEnabled = false;
-  scratch = created;
+  const scope = openScope();
   try {
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
@@ -134,8 +122,8 @@ export function runBackward(
       const node = t.gradFn;
       if (node === null) {
         if (t.requiresGrad) {
-          const adoptable = g !== grad && !adopted.has(g) && created.has(g);
-          if (keep(() => accumulate(t, g, adoptable))) adopted.add(g);
+          const adoptable = g !== grad && !adopted.has(g) && inCurrentScope(g);
+          if (untracked(() => accumulate(t, g, adoptable))) adopted.add(g);
         }
         continue;
       }
@@ -144,6 +132,9 @@ export function runBackward(
           `backward: trying to backward through the graph a second time (the graph of '${node.op}' was freed by an earlier backward)`,
         );
       }
+      // What backward functions read is made resident before they allocate
+      // (a freed one throws, naming what freed it, only if it is read).
+      for (const u of [t, g, ...node.inputs]) if (!u.isDisposed) u.prepare();
       const inputGrads = node.backward(g);
       const inputs = node.inputs;
       for (let k = 0; k < inputs.length; k++) {
@@ -156,7 +147,6 @@ export function runBackward(
     }
   } finally {
     gradEnabled = previousEnabled;
-    scratch = previousScratch;
     for (const t of order) {
       const node = t.gradFn;
       if (node !== null) {
@@ -164,6 +154,7 @@ export function runBackward(
         node.inputs = [];
       }
     }
-    for (const t of created) if (t !== grad && !adopted.has(t)) t.dispose();
+    // Adopted gradients are pinned; the seed is the caller's.
+    closeScope(scope, [grad], "the autograd engine");
   }
 }

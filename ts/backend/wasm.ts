@@ -15,6 +15,7 @@ import type { Backend, F32 } from "./backend";
 import { jsBackend } from "./js";
 import type { KernelExports } from "../wasm/loader";
 import type { Heap } from "../wasm/memory";
+import { allocBlock } from "../memory/storage";
 
 /** Optional extras of a backend: memory-bandwidth probes (wasm only). */
 export interface BandwidthProbes {
@@ -33,7 +34,7 @@ const ptr = (v: F32 | null): number => (v === null ? 0 : v.byteOffset);
 
 export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
   // a's strides, b's strides, shape: MAX_DIMS i32 each.
-  const dimsPtr = heap.alloc(3 * MAX_DIMS * 4);
+  const dimsPtr = allocBlock(3 * MAX_DIMS * 4); // never freed nor moved
   let dims = heap.i32(dimsPtr, 3 * MAX_DIMS);
 
   return {

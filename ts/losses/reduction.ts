@@ -15,7 +15,7 @@
  */
 import { Tensor, record } from "../tensor";
 import { needsGrad } from "../autograd/graph";
-import { trackScratch } from "../autograd/graph";
+import { freeAfterBackward } from "../autograd/graph";
 import type { F32 } from "../backend/backend";
 
 export type Reduction = "none" | "mean" | "sum";
@@ -73,7 +73,7 @@ export function fusedLoss(spec: FusedLoss): Tensor {
   return record(out, spec.name, [input, target], (g) => {
     // The saved gradient is not needed after this backward: free it with
     // the backward pass's other temporaries.
-    trackScratch(grad);
+    freeAfterBackward(grad);
     const gInput = upstream(g);
     let gTarget: Tensor | null = null;
     if (targetNeedsGrad) {

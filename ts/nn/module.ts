@@ -35,6 +35,7 @@ export function parameter(data: Tensor | ConstructorParameters<typeof Tensor>[0]
   const t = data instanceof Tensor ? data : new Tensor(data);
   if (!t.isLeaf) throw new RangeError("parameter: only leaf tensors can be parameters (detach() it first)");
   t.requiresGrad = true;
+  t.pinned = true; // no nx.tidy frees a parameter
   marked.add(t);
   return t;
 }
@@ -127,7 +128,7 @@ export abstract class Module extends Callable {
 
   /** Zeroes the gradients of the parameters in place (see Optimizer.zeroGrad). */
   zeroGrad(): void {
-    for (const p of this.parameters()) if (p.grad !== null && !p.grad.isDisposed) p.grad.data.fill(0);
+    for (const p of this.parameters()) p.zeroGrad(false);
   }
 
   /**

@@ -4,17 +4,20 @@
  * a broadcast reuse the strided broadcast kernel as `x · 1` (exact for every
  * float, NaN and −0 included).
  */
-import { Tensor, record } from "../tensor";
+import { Tensor, record, residentViews } from "../tensor";
 import { checkTensor } from "../errors";
 import { kernelsNow } from "../backend/select";
 import { BinaryOp } from "../backend/backend";
 import { broadcastStrides, contiguousStrides, formatShape, normalizeDim, sizeOf, type Shape } from "../shape";
-import { keep } from "../autograd/graph";
+import { untracked } from "../memory/scope";
 
 let one: Tensor | null = null;
 /** A persistent scalar 1, broadcast with stride 0 by the copy kernels. */
 function scalarOne(): Tensor {
-  if (one === null || one.isDisposed) one = keep(() => new Tensor(1));
+  if (one === null || one.isDisposed) {
+    one = untracked(() => new Tensor(1));
+    one.pinned = true;
+  }
   return one;
 }
 
@@ -23,8 +26,8 @@ function stridedCopy(src: Tensor, srcStrides: number[], shape: Shape): Tensor {
   const out = Tensor.empty(shape);
   const zeros = shape.map(() => 0);
   const K = kernelsNow();
-  const unit = scalarOne();
-  K.binaryBroadcast(BinaryOp.mul, src.data, srcStrides, unit.data, zeros, out.data, shape);
+  const [srcView, unitView, outView] = residentViews(src, scalarOne(), out);
+  K.binaryBroadcast(BinaryOp.mul, srcView, srcStrides, unitView, zeros, outView, shape);
   return out;
 }
 

@@ -14,11 +14,11 @@
  * the bias corrections are computed here in float64 and the update runs in
  * the backend's adamStep kernel over heap tensors m, v (and v̂max).
  */
-import type { Tensor } from "../tensor";
+import { residentViews, type Tensor } from "../tensor";
 import { zeros } from "../factories";
 import { kernelsNow } from "../backend/select";
 import { describe } from "../errors";
-import { Optimizer, checkNonNegative, type Params } from "./optimizer";
+import { Optimizer, checkNonNegative, optimizerState, type Params } from "./optimizer";
 
 export interface AdamOptions {
   lr: number;
@@ -59,18 +59,19 @@ export class Adam extends Optimizer<AdamOptions, AdamState> {
     for (const g of this.paramGroups) {
       const [beta1, beta2] = g.betas;
       for (const p of g.params) {
-        const grad = p.grad;
+        const grad = p.peekGrad();
         if (grad === null) continue;
         let s = this.state.get(p);
         if (s === undefined) {
-          s = { step: 0, m: zeros(p.shape), v: zeros(p.shape), vMax: g.amsgrad ? zeros(p.shape) : null };
+          s = optimizerState(() => ({ step: 0, m: zeros(p.shape), v: zeros(p.shape), vMax: g.amsgrad ? zeros(p.shape) : null }));
           this.state.set(p, s);
         }
         s.step++;
         const stepSize = g.lr / (1 - beta1 ** s.step);
         const bc2Sqrt = Math.sqrt(1 - beta2 ** s.step);
+        const [pv, gv, mv, vv, vMaxView] = residentViews(p, grad, s.m, s.v, ...(s.vMax === null ? [] : [s.vMax]));
         kernelsNow().adamStep(
-          p.data, grad.data, s.m.data, s.v.data, s.vMax?.data ?? null,
+          pv, gv, mv, vv, vMaxView ?? null,
           beta1, beta2, g.eps, g.weightDecay, stepSize, bc2Sqrt,
         );
       }

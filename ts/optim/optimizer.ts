@@ -14,6 +14,7 @@
 import { Tensor } from "../tensor";
 import { describe } from "../errors";
 import { checkOptions } from "../options";
+import { untracked } from "../memory/scope";
 
 /** A group of parameters with its own options (any option left out takes the optimizer's). */
 export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
@@ -53,20 +54,22 @@ export abstract class Optimizer<O extends object, S> {
         if (!p.isLeaf) throw new RangeError(`${name}: can't optimize a non-leaf Tensor (parameter ${i} of group ${gi})`);
         if (seen.has(p)) throw new RangeError(`${name}: some parameters appear more than once (parameter ${i} of group ${gi})`);
         seen.add(p);
+        p.pinned = true; // an optimizer's parameters outlive any nx.tidy
       });
       this.paramGroups.push({ ...options, params: list });
     });
   }
 
-  /** Zeroes every gradient in place (PyTorch 1.13's default), or drops them with setToNone. */
+  /**
+   * Zeroes every gradient (PyTorch 1.13's default), or drops them with
+   * setToNone. A gradient user code never read through `.grad` is zeroed
+   * lazily: the next backward writes into it without adding to zeros.
+   */
   zeroGrad(opts?: { setToNone?: boolean }): void {
     const setToNone = checkOptions(opts, ["setToNone"], "zeroGrad").setToNone ?? false;
+    if (typeof setToNone !== "boolean") throw new TypeError(`zeroGrad: setToNone must be a boolean, got ${describe(setToNone)}`);
     for (const group of this.paramGroups) {
-      for (const p of group.params) {
-        if (p.grad === null) continue;
-        if (setToNone || p.grad.isDisposed) p.grad = null;
-        else p.grad.data.fill(0);
-      }
+      for (const p of group.params) p.zeroGrad(setToNone);
     }
   }
 
@@ -87,6 +90,17 @@ export abstract class Optimizer<O extends object, S> {
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return this.toString();
   }
+}
+
+/**
+ * Makes optimizer state (momentum buffers, moments): tensors no scope owns
+ * and no nx.tidy frees, however the first step was called.
+ */
+export function optimizerState<S>(make: () => S): S {
+  const state = untracked(make);
+  for (const v of Object.values(state as object)) if (v instanceof Tensor) v.pinned = true;
+  if (state instanceof Tensor) state.pinned = true;
+  return state;
 }
 
 /** RangeError unless `value` is a number ≥ 0 (NaN included), naming the optimizer and option. */

@@ -14,10 +14,10 @@
  * parameter. As in PyTorch, lr is required, nesterov needs momentum > 0 and
  * dampening 0, and parameters without a gradient are skipped.
  */
-import { Tensor } from "../tensor";
+import { Tensor, residentViews } from "../tensor";
 import { kernelsNow } from "../backend/select";
 import { describe } from "../errors";
-import { Optimizer, checkNonNegative, type Params } from "./optimizer";
+import { Optimizer, checkNonNegative, optimizerState, type Params } from "./optimizer";
 
 export interface SGDOptions {
   lr: number;
@@ -48,20 +48,20 @@ export class SGD extends Optimizer<SGDOptions, Tensor> {
   step(): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        const grad = p.grad;
+        const grad = p.peekGrad();
         if (grad === null) continue;
         let buf: Tensor | null = null;
         let firstStep = false;
         if (g.momentum !== 0) {
           buf = this.state.get(p) ?? null;
           if (buf === null) {
-            buf = Tensor.empty(p.shape);
+            buf = optimizerState(() => Tensor.empty(p.shape));
             this.state.set(p, buf);
             firstStep = true;
           }
         }
-        // Views after the allocation above (growing the memory detaches views).
-        kernelsNow().sgdStep(p.data, grad.data, buf?.data ?? null, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, firstStep);
+        const [pv, gv, bv] = residentViews(p, grad, ...(buf === null ? [] : [buf]));
+        kernelsNow().sgdStep(pv, gv, bv ?? null, g.lr, g.momentum, g.dampening, g.weightDecay, g.nesterov, firstStep);
       }
     }
   }

@@ -1,0 +1,371 @@
+/**
+ * The memory manager: every tensor's floats, where they are, and how room
+ * is made for new ones. This is the one owner of tensor memory; the rules
+ * for what frees a tensor (dispose, tidy, the autograd engine) live in
+ * ts/memory/scope.ts, and the allocator in ts/wasm/memory.ts.
+ *
+ * A Storage holds a tensor's floats (reshapes and detaches share it). Its
+ * floats are either resident in the wasm memory (a heap block the kernels
+ * read and write in place) or moved out to an ordinary Float32Array in
+ * JavaScript memory. They are freed in one of three ways:
+ *   1. explicitly: dispose(), nx.tidy(), or the library itself for what it
+ *      never handed to user code (backward's temporaries, replaced
+ *      gradients) — at once, at no cost;
+ *   2. by the garbage collector between tasks: a FinalizationRegistry frees
+ *      the block of a storage found unreachable;
+ *   3. by moving out, when an allocation finds no free block. Inside one
+ *      synchronous job neither 1 nor 2 happens for what user code dropped
+ *      (finalizers wait for the next task, and WeakRefs made in the job keep
+ *      their targets alive until it ends), so the heap cannot tell garbage
+ *      from a tensor the user still holds. It copies every storage that was
+ *      not used since the previous such moment out to a Float32Array owned by
+ *      the storage alone, and frees its block. The engine's collector then
+ *      frees the copies of dead tensors (it does so inside synchronous
+ *      loops), and a living tensor's copy is brought back, transparently,
+ *      the next time it is used.
+ * So memory stays bounded without help: the wasm memory grows only when
+ * what was used since the last reclaim needs it (after a reclaim it grows
+ * when less than a quarter would be free, so reclaims stay rare and each
+ * dropped tensor is copied at most once).
+ *
+ * "Used" means its data was read or written: every view handed to a kernel
+ * or to user code goes through `viewOf`, which stamps the storage with a
+ * use counter. The 64 most recent uses are never moved out, so the
+ * operands of the op being computed stay put.
+ *
+ * A `t.data` view is therefore valid until the next call into neurenix that
+ * may allocate (any op, any new tensor): after that, its storage may have
+ * moved (or, in a non-shared memory, the memory may have grown and detached
+ * it). Read `t.data` again after such calls.
+ */
+import { heap, MAX_MEMORY_BYTES } from "../wasm/memory";
+
+/** What freed a storage, for the error a later use throws. */
+export type FreedBy = "dispose()" | "nx.tidy()" | "Symbol.dispose (using)" | "the autograd engine";
+
+/**
+ * A tensor's floats. Tensors sharing them (reshape, detach) hold the same
+ * Storage; the FinalizationRegistry watches it. The floats themselves are
+ * in its Block, which the resident list holds — so the registry's target is
+ * never reachable from the heap's own lists.
+ */
+export class Storage {
+  constructor(readonly block: Block) {}
+}
+
+class Block {
+  /** The block in the wasm memory, or -1 while moved out (or freed). */
+  ptr = -1;
+  /** The floats while moved out to JavaScript memory. */
+  movedOut: Float32Array | null = null;
+  /** Value of `useClock` at the last use. */
+  lastUse = 0;
+  /** Position in `resident` while resident. */
+  index = -1;
+  freedBy: FreedBy | null = null;
+  /** The resident view and the heap generation it was taken in. */
+  view: Float32Array | null = null;
+  viewGeneration = -1;
+  /** What the registry holds: points back to this block only while it is resident. */
+  readonly record: Record;
+
+  constructor(readonly length: number) {
+    this.record = { block: this, bytes: 0 };
+  }
+}
+
+/**
+ * The registry's held value. Moving out clears `block`, so nothing the
+ * registry holds reaches a moved-out copy (the copy must die with the
+ * tensor); the callback then only counts the moved-out bytes down.
+ */
+interface Record {
+  block: Block | null;
+  /** The moved-out bytes to count down. */
+  bytes: number;
+}
+
+const resident: Block[] = [];
+let residentBytes = 0;
+let movedOutCount = 0;
+let movedOutBytes = 0;
+
+/** Increments on every use; a storage's `lastUse` is the value at its last one. */
+let useClock = 0;
+/** useClock at the previous reclaim: storages not used since are moved out by the next one. */
+let lastReclaimMark = 0;
+/** Uses this recent are never moved out (the operands of the op in progress). */
+const RECENT_USES = 64;
+
+const counters = { reclaims: 0, storagesMovedOut: 0, bytesMovedOut: 0, storagesMovedIn: 0, bytesMovedIn: 0 };
+
+/**
+ * Frees the block of a storage the collector found unreachable (callbacks
+ * run between tasks), or counts a moved-out one down (its copy went with it).
+ */
+const registry = new FinalizationRegistry<Record>((record) => {
+  const b = record.block;
+  if (b !== null) {
+    if (b.freedBy === null) release(b, "the autograd engine");
+  } else {
+    movedOutCount--;
+    movedOutBytes -= record.bytes;
+  }
+});
+
+function addResident(b: Block, ptr: number): void {
+  b.ptr = ptr;
+  b.index = resident.length;
+  resident.push(b);
+  residentBytes += b.length * 4;
+  b.record.block = b;
+}
+
+function removeResident(b: Block): void {
+  const last = resident.pop()!;
+  if (last !== b) {
+    resident[b.index] = last;
+    last.index = b.index;
+  }
+  b.index = -1;
+  residentBytes -= b.length * 4;
+  heap.free(b.ptr);
+  b.ptr = -1;
+  b.view = null;
+}
+
+/** A new storage of `length` floats (contents undefined). */
+export function allocStorage(length: number): Storage {
+  const b = new Block(length);
+  addResident(b, allocBlock(length * 4));
+  b.lastUse = ++useClock;
+  const storage = new Storage(b);
+  registry.register(storage, b.record, b.record);
+  return storage;
+}
+
+/**
+ * The floats as a view of the wasm memory, for a kernel or for user code:
+ * counts as a use and brings moved-out floats back.
+ */
+export function viewOf(storage: Storage): Float32Array {
+  const b = storage.block;
+  b.lastUse = ++useClock;
+  if (b.ptr < 0) moveIn(b);
+  if (b.viewGeneration !== heap.generation || b.view === null) {
+    b.view = heap.f32(b.ptr, b.length);
+    b.viewGeneration = heap.generation;
+  }
+  return b.view;
+}
+
+/** Counts a use and makes the floats resident (an op's inputs, before it allocates its outputs). */
+export function touch(storage: Storage): void {
+  const b = storage.block;
+  b.lastUse = ++useClock;
+  if (b.ptr < 0 && b.freedBy === null) moveIn(b);
+}
+
+/** What freed the storage, or null while it is alive. */
+export function freedBy(storage: Storage): FreedBy | null {
+  return storage.block.freedBy;
+}
+
+/** Frees the storage now. Later uses of any tensor sharing it throw, naming `by`. */
+export function freeStorage(storage: Storage, by: FreedBy): void {
+  const b = storage.block;
+  if (b.freedBy !== null) return;
+  registry.unregister(b.record);
+  if (b.ptr < 0) {
+    movedOutCount--;
+    movedOutBytes -= b.length * 4;
+  }
+  release(b, by);
+}
+
+function release(b: Block, by: FreedBy): void {
+  b.freedBy = by;
+  if (b.ptr >= 0) removeResident(b);
+  b.movedOut = null;
+}
+
+function moveIn(b: Block): void {
+  const ptr = allocBlock(b.length * 4);
+  heap.f32(ptr, b.length).set(b.movedOut!);
+  b.movedOut = null;
+  movedOutCount--;
+  movedOutBytes -= b.length * 4;
+  addResident(b, ptr);
+  counters.storagesMovedIn++;
+  counters.bytesMovedIn += b.length * 4;
+}
+
+/**
+ * Moves the floats out to JavaScript memory and frees the block. Only the
+ * storage reaches the copy (the registry's record lets go of the block), so
+ * the collector frees it with the tensor.
+ */
+function moveOut(b: Block): void {
+  b.movedOut = heap.f32(b.ptr, b.length).slice();
+  b.record.block = null;
+  b.record.bytes = b.length * 4;
+  removeResident(b);
+  movedOutCount++;
+  movedOutBytes += b.length * 4;
+  counters.storagesMovedOut++;
+  counters.bytesMovedOut += b.length * 4;
+}
+
+/** Moves out every resident storage last used at or before `mark` and not among the most recent uses. */
+function moveOutUnusedSince(mark: number): number {
+  const keepFrom = Math.min(mark, useClock - RECENT_USES);
+  let bytes = 0;
+  for (let i = resident.length - 1; i >= 0; i--) {
+    const b = resident[i];
+    if (b.lastUse <= keepFrom) {
+      bytes += b.length * 4;
+      moveOut(b);
+    }
+  }
+  return bytes;
+}
+
+/**
+ * A heap block of `bytes`, making room when no free block fits:
+ *   1. move out what was not used since the previous reclaim;
+ *   2. grow when less than a quarter of the memory would be free (or the
+ *      block still does not fit): at least doubling, so reclaims stay rare;
+ *   3. at the limit: move out everything but the op in progress;
+ *   4. otherwise out of memory: what is in use really does not fit.
+ */
+export function allocBlock(bytes: number): number {
+  let ptr = heap.tryAlloc(bytes);
+  if (ptr >= 0) return ptr;
+  if (!(bytes >= 0 && bytes <= MAX_MEMORY_BYTES)) throw outOfMemory(bytes);
+  const size = heap.blockSize(bytes);
+
+  const moved = moveOutUnusedSince(lastReclaimMark);
+  lastReclaimMark = useClock;
+  counters.reclaims++;
+  if (moved > 0) noteReclaim(moved);
+
+  const free = heap.capacity - heap.usedBytes;
+  if (free - size < heap.capacity / 4) heap.grow(size);
+  ptr = heap.tryAlloc(bytes);
+  if (ptr >= 0) return ptr;
+
+  if (heap.grow(size, false)) {
+    ptr = heap.tryAlloc(bytes);
+    if (ptr >= 0) return ptr;
+  }
+  moveOutUnusedSince(useClock);
+  ptr = heap.tryAlloc(bytes);
+  if (ptr >= 0) return ptr;
+  throw outOfMemory(bytes);
+}
+
+function outOfMemory(bytes: number): RangeError {
+  const mb = (b: number) => `${(b / 2 ** 20).toFixed(1)} MB`;
+  const limit = heap.capacity + heap.growable;
+  return new RangeError(
+    `neurenix: out of memory: ${Number.isFinite(bytes) ? mb(bytes) : String(bytes)} more do not fit: tensors in use hold ` +
+      `${mb(residentBytes)} of the ${mb(limit)} that WebAssembly memory can hold here (wasm32 stops at 4 GiB), ` +
+      `and ${mb(movedOutBytes)} more were moved out to JavaScript memory. Free tensors you no longer need ` +
+      `(t.dispose(), or nx.tidy(() => …) around each step), or use smaller batches or tensors.`,
+  );
+}
+
+// ---- the one-time warning -------------------------------------------------
+
+let warnings = true;
+let warned = false;
+/** true from a reclaim until the next task runs (a timer marks the end of the job). */
+let reclaimedInThisJob = false;
+
+/**
+ * Warns once per process when two reclaims that moved tensors out happen
+ * inside one synchronous job: a loop that never yields, whose dropped
+ * tensors are copied out because nothing else can free them.
+ */
+function noteReclaim(bytes: number): void {
+  if (reclaimedInThisJob && warnings && !warned) {
+    warned = true;
+    console.warn(
+      `neurenix: a synchronous loop keeps dropping tensors without freeing them; to keep memory bounded, neurenix ` +
+        `moves tensors not used lately out of WebAssembly memory (${(counters.bytesMovedOut / 2 ** 20).toFixed(1)} MB so far, ` +
+        `${(bytes / 2 ** 20).toFixed(1)} MB just now), a copy per dropped tensor. To avoid the copies, wrap each step ` +
+        `in nx.tidy(() => { … }), or await between steps so the garbage collector can free them ` +
+        `(e.g. await new Promise((r) => setTimeout(r))). Silence this with nx.configureMemory({ warnings: false }).`,
+    );
+  }
+  if (!reclaimedInThisJob && typeof setTimeout === "function") {
+    reclaimedInThisJob = true;
+    setTimeout(() => {
+      reclaimedInThisJob = false;
+    }, 0);
+  }
+}
+
+export interface MemoryOptions {
+  /** The one-time console warning about reclaiming inside a synchronous loop (default true). */
+  warnings?: boolean;
+}
+
+/** Sets memory options (see MemoryOptions). */
+export function configureMemory(opts: MemoryOptions): void {
+  if (opts.warnings !== undefined) warnings = opts.warnings;
+}
+
+// ---- figures ----------------------------------------------------------------
+
+export interface MemoryInfo {
+  /** Tensor storages alive (a reshape or detach shares its source's): resident plus moved out. */
+  numTensors: number;
+  /** Bytes of their floats. */
+  numBytes: number;
+  /** Size of the WebAssembly memory (it never shrinks). */
+  wasmBytes: number;
+  /** Storages and bytes resident in the wasm memory. */
+  residentTensors: number;
+  residentBytes: number;
+  /** Storages moved out to JavaScript memory and not yet collected (counted down between tasks). */
+  movedOutTensors: number;
+  movedOutBytes: number;
+  /** Times an allocation found no free block and made room. */
+  reclaims: number;
+  /** Totals since the start: storages and bytes moved out, and moved back in when used again. */
+  storagesMovedOut: number;
+  bytesMovedOut: number;
+  storagesMovedIn: number;
+  bytesMovedIn: number;
+  /** The allocator: bytes in blocks, free bytes, largest free block. */
+  heapUsedBytes: number;
+  heapFreeBytes: number;
+  largestFreeBlock: number;
+}
+
+/** Figures of the memory manager (PyTorch has no equivalent; TensorFlow.js's tf.memory() inspired it). */
+export function memory(): MemoryInfo {
+  const h = heap.stats();
+  return {
+    numTensors: resident.length + movedOutCount,
+    numBytes: residentBytes + movedOutBytes,
+    wasmBytes: heap.memory.buffer.byteLength,
+    residentTensors: resident.length,
+    residentBytes,
+    movedOutTensors: movedOutCount,
+    movedOutBytes,
+    ...counters,
+    heapUsedBytes: h.usedBytes,
+    heapFreeBytes: h.freeBytes,
+    largestFreeBlock: h.largestFree,
+  };
+}
+
+/**
+ * Test-only: caps the memory tensors may use at `bytes` (null lifts it), to
+ * exercise reclaims and out-of-memory paths without gigabytes.
+ */
+export function setMemoryLimitForTests(bytes: number | null): void {
+  heap.setLimit(bytes);
+}
