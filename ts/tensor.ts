@@ -15,9 +15,8 @@
  */
 import { checkTensor, describe, setTensorHooks } from "./errors";
 import { formatShape, sameShape, sizeOf, type Shape } from "./shape";
-import { allocStorage, freedBy, freeStorage, touch, viewOf, type FreedBy, type Storage } from "./memory/storage";
+import { allocStorage, freedBy, freeStorage, outsideHeap, touch, viewOf, type FreedBy, type Storage } from "./memory/storage";
 import { track, untracked } from "./memory/scope";
-import { heap } from "./wasm/memory";
 
 // `using t = …` looks up Symbol.dispose; runtimes without it (older
 // browsers) get the registered symbol TypeScript's downlevel helper also
@@ -153,9 +152,7 @@ export class Tensor {
     this.shape = Object.freeze(shape);
     this.size = values.length;
     this.owner = true;
-    // A view of the wasm memory (another tensor's data) must not be read
-    // after allocating: the allocation may move or detach it.
-    if (ArrayBuffer.isView(values) && values.buffer === heap.memory.buffer) values = (values as Float32Array).slice();
+    values = outsideHeap(values);
     this.storage = allocStorage(this.size);
     track(this);
     const view = this.data;

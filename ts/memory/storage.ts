@@ -24,14 +24,16 @@
  *      loops), and a living tensor's copy is brought back, transparently,
  *      the next time it is used.
  * So memory stays bounded without help: the wasm memory grows only when
- * what was used since the last reclaim needs it (after a reclaim it grows
- * when less than a quarter would be free, so reclaims stay rare and each
- * dropped tensor is copied at most once).
+ * what was used lately needs it (after a reclaim it grows when less than a
+ * quarter would be free, so reclaims stay rare), and each dropped tensor is
+ * copied out at most once.
  *
  * "Used" means its data was read or written: every view handed to a kernel
  * or to user code goes through `viewOf`, which stamps the storage with a
- * use counter. The 64 most recent uses are never moved out, so the
- * operands of the op being computed stay put.
+ * use counter. The 64 most recent uses are moved out only when nothing else
+ * makes room, and the last 4 never: the operands of the op being computed
+ * stay put (ops make their inputs resident before allocating outputs, and
+ * take views only after that).
  *
  * A `t.data` view is therefore valid until the next call into neurenix that
  * may allocate (any op, any new tensor): after that, its storage may have
@@ -94,6 +96,8 @@ let movedOutBytes = 0;
 let useClock = 0;
 /** useClock at the previous reclaim: storages not used since are moved out by the next one. */
 let lastReclaimMark = 0;
+/** counters.bytesMovedIn at the previous reclaim. */
+let movedInAtLastReclaim = 0;
 /** Uses this recent are never moved out (the operands of the op in progress). */
 const RECENT_USES = 64;
 
@@ -159,6 +163,16 @@ export function viewOf(storage: Storage): Float32Array {
   return b.view;
 }
 
+/**
+ * `values` itself, or a copy of it if it is a view of the wasm memory (say,
+ * another tensor's `data`): such a view must not be read after an
+ * allocation, which may move or detach it.
+ */
+export function outsideHeap<T extends ArrayLike<number>>(values: T): T {
+  if (ArrayBuffer.isView(values) && values.buffer === heap.memory.buffer) return (values as unknown as Float32Array).slice() as unknown as T;
+  return values;
+}
+
 /** Counts a use and makes the floats resident (an op's inputs, before it allocates its outputs). */
 export function touch(storage: Storage): void {
   const b = storage.block;
@@ -216,9 +230,9 @@ function moveOut(b: Block): void {
   counters.bytesMovedOut += b.length * 4;
 }
 
-/** Moves out every resident storage last used at or before `mark` and not among the most recent uses. */
-function moveOutUnusedSince(mark: number): number {
-  const keepFrom = Math.min(mark, useClock - RECENT_USES);
+/** Moves out every resident storage last used at or before `mark` and not among the `recent` last uses. */
+function moveOutUnusedSince(mark: number, recent = RECENT_USES): number {
+  const keepFrom = Math.min(mark, useClock - recent);
   let bytes = 0;
   for (let i = resident.length - 1; i >= 0; i--) {
     const b = resident[i];
@@ -232,10 +246,13 @@ function moveOutUnusedSince(mark: number): number {
 
 /**
  * A heap block of `bytes`, making room when no free block fits:
- *   1. move out what was not used since the previous reclaim;
- *   2. grow when less than a quarter of the memory would be free (or the
- *      block still does not fit): at least doubling, so reclaims stay rare;
- *   3. at the limit: move out everything but the op in progress;
+ *   1. move out what was not used since the previous reclaim, then what was
+ *      not used in the later half of that window, and so on, until a quarter
+ *      of the memory is free or only the most recent uses are left;
+ *   2. grow when less than a quarter would still be free (or the block
+ *      does not fit): at least doubling, so reclaims stay rare;
+ *   3. at the limit: move out everything but the last 64 uses, then 16,
+ *      then 4 (an op's operands are among its last few uses);
  *   4. otherwise out of memory: what is in use really does not fit.
  */
 export function allocBlock(bytes: number): number {
@@ -244,13 +261,26 @@ export function allocBlock(bytes: number): number {
   if (!(bytes >= 0 && bytes <= MAX_MEMORY_BYTES)) throw outOfMemory(bytes);
   const size = heap.blockSize(bytes);
 
-  const moved = moveOutUnusedSince(lastReclaimMark);
+  // Tier 1, then halve the window of what counts as recently used until a
+  // quarter of the memory is free: garbage made just before a phase change
+  // counts as recent at first. Not when tensors moved out last time came
+  // back in since (more than an eighth of the memory): the window is then
+  // already shorter than a step of the loop, and the loop needs more memory.
+  let cutoff = lastReclaimMark;
+  let moved = moveOutUnusedSince(cutoff);
+  const tooFull = () => heap.capacity - heap.usedBytes - size < heap.capacity / 4;
+  const thrashing = counters.bytesMovedIn - movedInAtLastReclaim > heap.capacity / 8;
+  while (!thrashing && tooFull() && useClock - cutoff > RECENT_USES) {
+    cutoff += Math.ceil((useClock - cutoff) / 2);
+    moved += moveOutUnusedSince(cutoff);
+  }
   lastReclaimMark = useClock;
+  movedInAtLastReclaim = counters.bytesMovedIn;
   counters.reclaims++;
   if (moved > 0) noteReclaim(moved);
 
-  const free = heap.capacity - heap.usedBytes;
-  if (free - size < heap.capacity / 4) heap.grow(size);
+  // Grow when what was used lately still fills more than three quarters.
+  if (tooFull()) heap.grow(size);
   ptr = heap.tryAlloc(bytes);
   if (ptr >= 0) return ptr;
 
@@ -258,9 +288,11 @@ export function allocBlock(bytes: number): number {
     ptr = heap.tryAlloc(bytes);
     if (ptr >= 0) return ptr;
   }
-  moveOutUnusedSince(useClock);
-  ptr = heap.tryAlloc(bytes);
-  if (ptr >= 0) return ptr;
+  for (const recent of [RECENT_USES, 16, 4]) {
+    moveOutUnusedSince(useClock, recent);
+    ptr = heap.tryAlloc(bytes);
+    if (ptr >= 0) return ptr;
+  }
   throw outOfMemory(bytes);
 }
 

@@ -20,7 +20,8 @@
  * stateDict() holds exactly the parameters.
  */
 import { Callable } from "../callable";
-import { Tensor } from "../tensor";
+import { Tensor, residentViews } from "../tensor";
+import { outsideHeap } from "../memory/storage";
 import { describe } from "../errors";
 import { formatShape, sameShape } from "../shape";
 
@@ -167,24 +168,29 @@ export abstract class Module extends Callable {
     if (strict && unexpectedKeys.length > 0) {
       problems.push(`unexpected keys: ${unexpectedKeys.map((k) => `"${k}"`).join(", ")}`);
     }
-    const copies: [Tensor, ArrayLike<number>][] = [];
+    const copies: [Tensor, Tensor | ArrayLike<number>][] = [];
     for (const [name, p] of params) {
       if (!Object.hasOwn(stateDict, name)) continue;
       const value = stateDict[name];
       if (value instanceof Tensor) {
         if (!sameShape(value.shape, p.shape)) {
           problems.push(`size mismatch for "${name}": got shape ${formatShape(value.shape)}, the parameter has ${formatShape(p.shape)}`);
-        } else copies.push([p, value.data]);
+        } else copies.push([p, value]);
       } else if (value === null || typeof value !== "object" || typeof value.length !== "number") {
         throw new TypeError(`${what}: "${name}" must be a Tensor or an array of numbers, got ${describe(value)}`);
       } else if (value.length !== p.size) {
         problems.push(
           `size mismatch for "${name}": got ${value.length} values, the parameter has shape ${formatShape(p.shape)} (${p.size} values)`,
         );
-      } else copies.push([p, value]);
+      } else copies.push([p, outsideHeap(value)]);
     }
     if (problems.length > 0) throw new RangeError(`${what}: ${problems.join("; ")}`);
-    for (const [p, values] of copies) p.data.set(values);
+    for (const [p, values] of copies) {
+      if (values instanceof Tensor) {
+        const [dst, src] = residentViews(p, values);
+        dst.set(src);
+      } else p.data.set(values);
+    }
     return { missingKeys, unexpectedKeys };
   }
 

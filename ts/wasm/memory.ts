@@ -107,6 +107,7 @@ export class Heap {
 
   /** A 16-byte-aligned block of at least `bytes`, or -1 when no free block fits. */
   tryAlloc(bytes: number): number {
+    if (!(bytes <= MAX_MEMORY_BYTES)) return -1; // NaN too
     const size = roundSize(bytes);
     const start = this.findFree(size);
     if (start < 0) return -1;
@@ -128,13 +129,15 @@ export class Heap {
   }
 
   /**
-   * Grows the memory so that at least `bytes` more can be allocated at its
-   * end (at least doubling, within the limit). Returns false when the limit
+   * Grows the memory so that a block of `bytes` fits at its end (at least
+   * doubling, within the limit). Returns false when the limit
    * (4 GiB, or the test-only one) does not allow it.
    */
   grow(bytes: number, atLeastDouble = true): boolean {
     const ceiling = Math.min(this.limitEnd, MAX_MEMORY_BYTES);
-    const wanted = Math.ceil((this.end + bytes) / PAGE) * PAGE;
+    // A free block at the end merges with the new space: count it in.
+    const tailStart = this.freeByEnd.get(this.end) ?? this.end;
+    const wanted = Math.ceil((tailStart + bytes) / PAGE) * PAGE;
     if (wanted > ceiling) return false;
     const target = atLeastDouble ? Math.min(ceiling, Math.max(wanted, 2 * this.end)) : wanted;
     const have = this.memory.buffer.byteLength;
