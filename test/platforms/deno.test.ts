@@ -35,7 +35,7 @@ it("type-checks a file importing the bundle by relative path (deno check)", asyn
   const file = join(OUTPUT, "deno_consumer.ts");
   const specifier = relative(OUTPUT, BUNDLE).split("\\").join("/"); // "../../../dist/neurenix.js"
   // Without the types, the call of a loss instance fails (TS2349) and the
-  // @ts-expect-error goes unused (TS2578): both would fail this check.
+  // expect-error directive goes unused (TS2578): both would fail this check.
   writeFileSync(
     file,
     `import * as nx from "${specifier}";
