@@ -1,8 +1,9 @@
 /**
  * README's TypeScript blocks run as written: each ```ts block is saved as a
  * module with its import of the package ("neurenix", "npm:neurenix" or a
- * path ending in /neurenix.js) pointed at ts/index.ts, then run by Node with
- * tsx and the wasm hook (as the examples are); it must exit with code 0.
+ * path ending in /neurenix.js) pointed at ts/index.ts (or the bundle), then
+ * run by Node with tsx and the wasm hook (as the examples are); it must exit
+ * with code 0.
  * A block whose first line is `// not run: <why>` is skipped (the API
  * summary). README's links must work on npm too, where only the package's
  * files exist: every link is absolute or an anchor.
@@ -16,7 +17,8 @@ import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
-const ENTRY = join(ROOT, "ts/index.ts");
+/** The sources, or what NEURENIX_ENTRY names (test:platforms: dist/neurenix.js, to run the blocks on the bundle). */
+const ENTRY = process.env.NEURENIX_ENTRY ?? join(ROOT, "ts/index.ts");
 const SKIP = /^\/\/ not run: \S/;
 
 interface Block {
