@@ -5,10 +5,10 @@
  * `require("neurenix")`). Both compute a loss and its gradient, compared
  * with known values. Runs under the Node that runs the tests.
  */
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HERE, OUTPUT, ROOT, lastJsonLine, requireBundle, run } from "./helpers";
+import { HERE, OUTPUT, ROOT, installPacked, lastJsonLine, requireBundle, run } from "./helpers";
 
 const CONSUMER = join(OUTPUT, "commonjs-consumer");
 const TSC = join(ROOT, "node_modules/typescript/bin/tsc");
@@ -28,13 +28,7 @@ async function runOk(command: string, args: string[]) {
 describe("the packed package in CommonJS", () => {
   beforeAll(async () => {
     requireBundle();
-    rmSync(CONSUMER, { recursive: true, force: true });
-    const pkg = join(CONSUMER, "node_modules/neurenix");
-    mkdirSync(pkg, { recursive: true });
-    // --ignore-scripts: test:platforms has just built dist/, prepack would build it again.
-    await runOk("npm", ["pack", "--ignore-scripts", "--pack-destination", CONSUMER]);
-    const [tarball] = readdirSync(CONSUMER).filter((f) => f.endsWith(".tgz"));
-    await runOk("tar", ["-xzf", join(CONSUMER, tarball), "-C", pkg, "--strip-components=1"]);
+    await installPacked(CONSUMER);
     // A CommonJS package: its .js files (tsc's output) are scripts, not ES modules.
     writeFileSync(join(CONSUMER, "package.json"), JSON.stringify({ name: "commonjs-consumer", private: true, type: "commonjs" }));
   });
