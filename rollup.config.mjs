@@ -17,7 +17,13 @@ import { dts } from "rollup-plugin-dts";
 
 const input = "ts/index.ts";
 
-const banner = "/*! neurenix — MIT License — https://www.npmjs.com/package/neurenix */";
+// The first line tells Deno where the bundle's types are (without it, `deno check`
+// of an import by path or URL types every export as `any` or worse); the second
+// keeps the license with the code through minifiers.
+const banner = [
+  '// @ts-self-types="./neurenix.d.ts"',
+  "/*! neurenix — MIT License — https://github.com/neurenix/neurenix */",
+].join("\n");
 
 export default [
   {

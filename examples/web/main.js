@@ -12,6 +12,7 @@ const state = {
   smooth: [],
   accuracy: [], // { step, accuracy }
   running: false,
+  stopAtStep: 0, // where the current run ends: the chart's x-axis spans at least this
   backend: "wasm-simd",
   wasmSimd: true,
   stepsPerSecond: {},
@@ -51,13 +52,17 @@ const onMessage = {
     }
     state.backend = m.backend;
     state.running = m.running;
+    state.stopAtStep = m.stopAtStep;
     state.stepsPerSecond = m.stepsPerSecond;
     $("step").textContent = m.step.toLocaleString("en");
-    $("epoch").textContent = String(m.epoch);
+    $("epoch").textContent = m.stopAtEpoch > 0 ? `${Math.floor(m.epoch)} / ${m.stopAtEpoch}` : "0";
     if (state.smooth.length) $("loss").textContent = state.smooth[state.smooth.length - 1].toFixed(3);
-    $("train").textContent = m.running ? "Pause" : "Train";
+    $("train").textContent = m.running ? "Pause" : m.finished ? "Continue" : m.step > 0 ? "Resume" : "Train";
+    $("train").dataset.state = m.running ? "running" : m.finished ? "finished" : m.step > 0 ? "paused" : "new";
+    const steps = m.step.toLocaleString("en");
     if (m.running) setStatus(`Training with the ${m.backend} kernels in a Web Worker: the page stays responsive, draw a digit any time.`);
-    else if (m.step > 0) setStatus(`Paused at step ${m.step.toLocaleString("en")}.`);
+    else if (m.finished) setStatus(`Trained ${m.stopAtEpoch} epochs (${steps} steps). Continue trains ${epochsWanted() ?? "more"} more.`);
+    else if (m.step > 0) setStatus(`Paused at step ${steps}.`);
     showBackend();
     showSpeed();
     state.chartDirty = true;
@@ -90,7 +95,22 @@ function setStatus(text, error = false) {
 
 // ---- controls ------------------------------------------------------------
 
-$("train").onclick = () => worker.postMessage({ type: state.running ? "pause" : "start" });
+$("train").onclick = () => {
+  if (state.running) return worker.postMessage({ type: "pause" });
+  const epochs = epochsWanted();
+  if (epochs === null) {
+    setStatus(`Epochs: enter a whole number from 1 to ${$("epochs").max}.`, true);
+    return $("epochs").focus();
+  }
+  worker.postMessage({ type: "start", epochs });
+};
+
+/** The epochs field as a whole number in its range, or null. */
+function epochsWanted() {
+  const field = $("epochs");
+  const n = Number(field.value);
+  return Number.isInteger(n) && n >= Number(field.min) && n <= Number(field.max) ? n : null;
+}
 $("reset").onclick = () => worker.postMessage({ type: "reset" });
 for (const id of ["backend-wasm-simd", "backend-js"]) {
   $(id).onclick = () => worker.postMessage({ type: "backend", name: $(id).dataset.backend });
@@ -141,12 +161,18 @@ function drawChart() {
   const pw = w - margin.left - margin.right;
   const ph = h - margin.top - margin.bottom;
   const n = state.losses.length;
-  const xMax = Math.max(100, niceCeil(n));
-  // y: up to the early losses (capped at 3), in 1-2-5 ticks.
-  const top = Math.min(3, Math.max(0.1, ...state.smooth.slice(0, 50)) * 1.05);
+  // x: the whole run (it stops after the chosen epochs), or the steps so far.
+  const xMax = Math.max(n, state.stopAtStep) || 100;
+  // y: from 0 to the largest smoothed loss, in 1-2-5 ticks; no numbers before there is data.
+  let top = 0;
+  for (const v of state.smooth) if (v > top) top = v;
+  top = Math.min(top * 1.05, 10);
   const yStep = niceCeil(top / 5);
-  const yTicks = Math.ceil(top / yStep - 1e-9);
-  const yMax = yTicks * yStep;
+  const yTicks = n === 0 || !(top > 0) ? 0 : Math.ceil(top / yStep - 1e-9);
+  const yMax = yTicks * yStep || 1;
+  // The axis in use, for the page's test (absent while the chart is empty).
+  if (n > 0) chart.dataset.yMax = String(yMax);
+  else delete chart.dataset.yMax;
   const x = (i) => margin.left + (i / xMax) * pw;
   const y = (v) => margin.top + ph - (Math.min(v, yMax) / yMax) * ph;
 
@@ -162,7 +188,7 @@ function drawChart() {
     g.moveTo(margin.left, Math.round(y(v)) + 0.5);
     g.lineTo(margin.left + pw, Math.round(y(v)) + 0.5);
     g.stroke();
-    g.fillText(String(Number(v.toFixed(2))), margin.left - 6, y(v));
+    if (n > 0) g.fillText(String(Number(v.toPrecision(3))), margin.left - 6, y(v));
   }
   g.textAlign = "left";
   g.fillStyle = "#f08c00";
@@ -170,11 +196,12 @@ function drawChart() {
   g.fillStyle = "#6b7485";
   g.textAlign = "center";
   g.textBaseline = "top";
-  for (let k = 0; k <= 5; k++) g.fillText(String(Math.round((xMax * k) / 5)), x((xMax * k) / 5), margin.top + ph + 7);
+  if (n > 0) for (let k = 0; k <= 5; k++) g.fillText(String(Math.round((xMax * k) / 5)), x((xMax * k) / 5), margin.top + ph + 7);
 
   if (n === 0) {
     g.textBaseline = "middle";
-    g.fillText("the loss of each training step appears here", margin.left + pw / 2, margin.top + ph / 2);
+    const hint = ["the loss of each training step appears here", "the loss appears here"].find((t) => g.measureText(t).width < pw - 12);
+    g.fillText(hint ?? "", margin.left + pw / 2, margin.top + ph / 2);
     return;
   }
   // Raw losses: min–max per pixel column, so thousands of steps stay legible.

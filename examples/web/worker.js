@@ -7,9 +7,11 @@
  * Training runs in slices of ~60 ms; between slices the worker reports the
  * new losses and the speed, and answers messages (pause, switch backend,
  * predict a drawn digit). Yielding to the event loop also lets the
- * FinalizationRegistry free the step's temporaries.
+ * FinalizationRegistry free the step's temporaries. A run stops by itself
+ * after the number of epochs `start` asked for (the example trains 10);
+ * `start` again continues with as many more.
  *
- * Messages in:  start | pause | reset | {type: "backend", name} | {type: "predict", pixels: Float32Array(784)}
+ * Messages in:  {type: "start", epochs} | pause | reset | {type: "backend", name} | {type: "predict", pixels: Float32Array(784)}
  * Messages out: ready | progress | accuracy | prediction | error
  */
 import * as nx from "../../dist/neurenix.js";
@@ -24,7 +26,11 @@ let loader = null;
 let batches = null; // the current epoch's iterator
 let criterion = null;
 let step = 0;
-let epoch = 0;
+let stepsPerEpoch = 0; // the loader's batches per epoch
+/** The run in progress stops when `step` reaches this (a whole number of epochs). */
+let stopAtStep = 0;
+/** Where the current run started: a changed epoch count applies from there when a paused run resumes. */
+let runStartStep = 0;
 let running = false;
 let timer = null;
 /** Steps and time per backend, for steps/s over the recent past. */
@@ -69,7 +75,9 @@ function reset() {
   loader = new nx.data.DataLoader(new nx.data.TensorDataset(data.trainX, data.trainY), { batchSize: 64, shuffle: true, seed: 0 });
   batches = null;
   step = 0;
-  epoch = 0;
+  stepsPerEpoch = loader.length;
+  stopAtStep = 0;
+  runStartStep = 0;
   for (const s of Object.values(speed)) Object.assign(s, { steps: 0, ms: 0 });
 }
 
@@ -79,7 +87,6 @@ function nextBatch() {
     const next = batches.next();
     if (!next.done) return next.value;
     batches = null;
-    epoch++;
   }
 }
 
@@ -117,11 +124,13 @@ function trainSlice() {
     loss.backward();
     optimizer.step();
     step++;
-    if (step % EVAL_EVERY === 0) {
+    const done = step >= stopAtStep;
+    if (done) running = false;
+    if (step % EVAL_EVERY === 0 || done) {
       speedAdd(backend, losses.length, performance.now() - t0);
       post({ type: "progress", ...progress(losses) });
       post({ type: "accuracy", step, accuracy: accuracy() });
-      timer = setTimeout(trainSlice, 0);
+      if (!done) timer = setTimeout(trainSlice, 0);
       return;
     }
   }
@@ -141,7 +150,17 @@ function speedAdd(backend, steps, ms) {
 function progress(losses) {
   const stepsPerSecond = {};
   for (const [name, s] of Object.entries(speed)) stepsPerSecond[name] = s.ms > 0 ? (1000 * s.steps) / s.ms : null;
-  return { step, epoch, losses, backend: nx.backend(), stepsPerSecond, running };
+  return {
+    step,
+    epoch: step / stepsPerEpoch, // epochs done, with the fraction of the current one
+    stopAtEpoch: stopAtStep / stepsPerEpoch,
+    stopAtStep,
+    finished: !running && step > 0 && step >= stopAtStep,
+    losses,
+    backend: nx.backend(),
+    stepsPerSecond,
+    running,
+  };
 }
 
 function predict(pixels) {
@@ -155,15 +174,21 @@ function predict(pixels) {
 }
 
 const handlers = {
-  start() {
+  start({ epochs }) {
+    if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`start: epochs must be a whole number ≥ 1, got ${epochs}`);
+    if (step >= stopAtStep) runStartStep = step; // a new run, not a resumed one
+    stopAtStep = runStartStep + epochs * stepsPerEpoch;
+    if (step >= stopAtStep) return post({ type: "progress", ...progress([]) }); // already there
     running = true;
     if (timer === null) timer = setTimeout(trainSlice, 0);
+    post({ type: "progress", ...progress([]) });
   },
   pause() {
     running = false;
     post({ type: "progress", ...progress([]) });
   },
   reset() {
+    running = false; // a fresh model waits for Train
     reset();
     post({ type: "progress", ...progress([]), reset: true });
   },

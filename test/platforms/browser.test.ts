@@ -3,14 +3,16 @@
  * browser_check.html imports dist/neurenix.js from a local static server and
  * runs the checks. Fails on a wrong value and on anything the page logs as an
  * error (console.error, uncaught errors, failed requests). Also run with
- * WebAssembly SIMD128 taken away, where the js backend must take over.
+ * WebAssembly SIMD128 taken away, where the js backend must take over. And
+ * README's import-map snippet, served as a page, computes a loss.
  */
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startStaticServer, type StaticServer } from "../../examples/web/server";
 import type { CheckReport } from "./checks";
-import { HERE, ROOT, expectReport, launchChromium, requireBundle, watchPage, writeChecksJs } from "./helpers";
+import { HERE, OUTPUT, ROOT, expectReport, launchChromium, requireBundle, watchPage, writeChecksJs } from "./helpers";
 
 let server: StaticServer;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -51,5 +53,22 @@ it("falls back to js in a Chromium page without WebAssembly SIMD128, with the sa
   const report = await checkPage(page);
   expect(await page.evaluate(() => (globalThis as { __neurenixNoSimd?: boolean }).__neurenixNoSimd)).toBe(true);
   expectReport(report, "js", ["js"]);
+  await page.close();
+});
+
+it("runs README's import-map snippet (browsers without a bundler)", async () => {
+  const blocks = [...readFileSync(join(ROOT, "README.md"), "utf8").matchAll(/^```html\n([\s\S]*?)^```$/gm)].map((m) => m[1]);
+  expect(blocks, "README has one ```html block").toHaveLength(1);
+  const documented = "/node_modules/neurenix/dist/neurenix.js";
+  expect(blocks[0]).toContain(documented);
+  // Served from the repository, the bundle is at /dist/ instead of an app's node_modules.
+  const html = `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,">\n${blocks[0].replace(documented, "/dist/neurenix.js")}`;
+  writeFileSync(join(OUTPUT, "readme_importmap.html"), html);
+  const page = await browser.context.newPage();
+  const problems = watchPage(page);
+  await page.goto(`${server.url}/test/platforms/output/readme_importmap.html`);
+  await page.waitForFunction(() => /^loss /.test(document.body.textContent ?? ""), null, { timeout: 30_000 });
+  expect(await page.textContent("body")).toMatch(/^loss \d+(\.\d+)?(e-?\d+)? on wasm-simd$/);
+  expect(problems).toEqual([]);
   await page.close();
 });

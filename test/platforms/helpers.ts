@@ -4,7 +4,7 @@
  * headless Chromium launcher, and the assertions on a check report.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,6 +64,22 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = pr
     child.on("error", reject);
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
+}
+
+/**
+ * Installs the package as a user gets it: `npm pack`'s tarball of the built
+ * package unpacked as <dir>/node_modules/neurenix (dir is emptied first).
+ */
+export async function installPacked(dir: string): Promise<void> {
+  rmSync(dir, { recursive: true, force: true });
+  const pkg = join(dir, "node_modules/neurenix");
+  mkdirSync(pkg, { recursive: true });
+  // --ignore-scripts: the tests run on a built dist/; prepack would build it again.
+  const pack = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", dir]);
+  if (pack.code !== 0) throw new Error(`npm pack failed (exit ${pack.code}):\n${pack.stderr}`);
+  const [tarball] = readdirSync(dir).filter((f) => f.endsWith(".tgz"));
+  const untar = await run("tar", ["-xzf", join(dir, tarball), "-C", pkg, "--strip-components=1"]);
+  if (untar.code !== 0) throw new Error(`tar failed (exit ${untar.code}):\n${untar.stderr}`);
 }
 
 /** The JSON a check script printed on its last line, or an error showing what it printed. */

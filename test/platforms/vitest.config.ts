@@ -8,6 +8,7 @@
  *   (ts/index, and ts/backend/select for backend switching) replaced by
  *   dist/neurenix.js. Test files that import other source modules (the heap,
  *   kernels) stay out: they would test the sources' copies, not the bundle.
+ *   README's code blocks (test/readme.test.ts) run against the bundle too.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
@@ -51,7 +52,8 @@ export default defineConfig({
         resolve: { alias: [{ find: /^(\.\.\/)+ts\/(index|backend\/select)$/, replacement: bundle }] },
         // test/helpers/backends.ts still loads the sources' kernels for its direct kernel tests.
         plugins: [wasm({ sync: ["ts/wasm/neurenix_kernels.wasm"], targetEnv: "auto-inline" })],
-        test: { name: "bundle", include: sourceSuiteOnBundle() },
+        // test/readme.test.ts runs README's blocks in child processes: it takes the entry from here.
+        test: { name: "bundle", include: sourceSuiteOnBundle(), env: { NEURENIX_ENTRY: bundle } },
       },
     ],
   },
