@@ -17,11 +17,6 @@ import { checkTensor, describe, setTensorHooks } from "./errors";
 import { formatShape, sameShape, sizeOf, type Shape } from "./shape";
 import { allocStorage, freedBy, freeStorage, outsideHeap, touch, viewOf, type FreedBy, type Storage } from "./memory/storage";
 import { track, untracked } from "./memory/scope";
-
-// `using t = …` looks up Symbol.dispose; runtimes without it (older
-// browsers) get the registered symbol TypeScript's downlevel helper also
-// looks for. Node ≥ 18.18, Deno and current browsers have their own.
-(Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
 import { kernelsNow } from "./backend/select";
 import { needsGrad, runBackward, type BackwardFn, type Node } from "./autograd/graph";
 import * as unary from "./ops/unary";
@@ -30,6 +25,11 @@ import * as reduce from "./ops/reduce";
 import * as shapeOps from "./ops/shape_ops";
 import * as softmaxOps from "./ops/softmax";
 import { matmul } from "./ops/matmul";
+
+// `using t = …` looks up Symbol.dispose; runtimes without it (older
+// browsers) get the registered symbol TypeScript's downlevel helper also
+// looks for. Node ≥ 18.18, Deno and current browsers have their own.
+(Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
 
 /** Nested arrays of numbers, as accepted by `new Tensor(...)` and returned by `toArray()`. */
 export type NestedArray = number | NestedArray[];
