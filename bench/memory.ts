@@ -260,7 +260,7 @@ function main(): void {
   const f1 = (x: number) => x.toFixed(1);
   const loopTable = (md: boolean) =>
     table(
-      ["loop", "backend", "steps", "samples/s", "peak wasm memory", "RSS growth", "held-out accuracy", "moved out in all"],
+      ["loop", "backend", "steps", "samples/s", "wasm memory", "RSS growth", "held-out accuracy", "moved out in all"],
       loops.map((l) => [l.loop, l.backend, l.steps.toLocaleString("en-US"), Math.round(l.samplesPerSec).toLocaleString("en-US"), `${f1(l.wasmPeakMB)} MB`, `${f1(l.rssGrowthMB)} MB`, `${(100 * l.accuracy).toFixed(2)}%`, `${Math.round(l.movedOutMB).toLocaleString("en-US")} MB`]),
       md,
     );
@@ -268,7 +268,7 @@ function main(): void {
   const grads = gradLoops(quick ? 2_000 : 20_000);
   const gradTable = (md: boolean) =>
     table(
-      ["MSELoss n=1e5 forward+gradient, synchronous", "calls", "µs/call", "× JS loop", "peak wasm memory", "RSS growth", "kept tensor intact"],
+      ["MSELoss n=1e5 forward+gradient, synchronous", "calls", "µs/call", "× JS loop", "wasm memory", "RSS growth", "kept tensor intact"],
       grads.map((g) => [md ? `\`${g.loop}\`` : g.loop, g.calls.toLocaleString("en-US"), f1(g.usPerCall), `${g.vsJsLoop.toFixed(2)}×`, Number.isNaN(g.wasmPeakMB) ? "" : `${f1(g.wasmPeakMB)} MB`, Number.isNaN(g.rssGrowthMB) ? "" : `${f1(g.rssGrowthMB)} MB`, g.keptIntact ? "yes" : "NO"]),
       md,
     );
@@ -283,7 +283,9 @@ function main(): void {
     writeFileSync(path.join(out, "memory.json"), JSON.stringify({ date, machine: m, loops, grads, fragmentation: frag, seconds }, null, 1) + "\n");
     writeFileSync(
       path.join(out, "memory.md"),
-      `## Memory: the loops users write\n\nMeasured ${date} with \`npm run bench:memory\` (${Math.round(seconds)} s) on ${m.cpu}, ${m.cores} cores shared with other work, Node ${m.node}; neurenix ${m.neurenix} (${m.commit}).\nEvery loop is synchronous (no \`await\`: no finalizer runs) and disposes nothing unless it says so.\n\n${loopTable(true)}\n\n${gradTable(true)}\n\nFragmentation: ${fragLine}.\n`,
+      `## Memory: the loops users write\n\nMeasured ${date} with \`npm run bench:memory\` (${Math.round(seconds)} s) on ${m.cpu}, ${m.cores} cores shared with other work (1-minute load average ${m.loadAverage[0].toFixed(2)} at the start), Node ${m.node}; neurenix ${m.neurenix} (${m.commit}).\nEvery loop is synchronous (no \`await\`: no finalizer runs) and disposes nothing unless it says so. "wasm memory" is the
+WebAssembly memory's largest size during the loop (it never shrinks; the loops run one after another in one process),
+"RSS growth" the process's largest resident size during the loop less its size before.\n\n${loopTable(true)}\n\n${gradTable(true)}\n\nFragmentation: ${fragLine}.\n`,
     );
     console.log(`wrote ${path.relative(process.cwd(), out)}/memory.{json,md}`);
   }
