@@ -65,7 +65,9 @@ export default [
   },
   {
     input,
-    output: { file: "dist/neurenix.d.ts", format: "es" },
+    // Tensor has [Symbol.dispose] (`using`): consumers compiling against an
+    // older lib get Symbol.dispose's type from this directive (TypeScript ≥ 5.2).
+    output: { file: "dist/neurenix.d.ts", format: "es", banner: '/// <reference lib="esnext.disposable" />' },
     plugins: [dts({ tsconfig: "tsconfig.json", compilerOptions: { noEmit: false } })],
   },
 ];
