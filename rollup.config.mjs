@@ -68,6 +68,7 @@ export default [
     // Tensor has [Symbol.dispose] (`using`): consumers compiling against an
     // older lib get Symbol.dispose's type from this directive (TypeScript ≥ 5.2).
     output: { file: "dist/neurenix.d.ts", format: "es", banner: '/// <reference lib="esnext.disposable" />' },
-    plugins: [dts({ tsconfig: "tsconfig.json", compilerOptions: { noEmit: false } })],
+    // Members marked @internal (library plumbing) are left out of the public types.
+    plugins: [dts({ tsconfig: "tsconfig.json", compilerOptions: { noEmit: false, stripInternal: true } })],
   },
 ];

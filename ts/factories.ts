@@ -8,10 +8,14 @@ import { checkFiniteNumber, checkPositiveInt, describe } from "./errors";
 import { generatorFor } from "./random";
 import { formatShape } from "./shape";
 
+/** Options of the tensor factories. */
 export interface FactoryOptions {
+  /** Make a leaf that records operations for autograd (default false). */
   requiresGrad?: boolean;
 }
+/** Options of the random factories. */
 export interface RandomOptions extends FactoryOptions {
+  /** Draw from a private generator seeded with this (default: the global one, reset by nx.manualSeed). */
   seed?: number;
 }
 
@@ -33,19 +37,47 @@ function filled(shape: readonly number[], value: number, opts: FactoryOptions | 
   return t;
 }
 
+/**
+ * A tensor of zeros (`torch.zeros`).
+ * @example
+ * ```ts
+ * nx.zeros([2, 3]).shape; // [2, 3]
+ * ```
+ */
 export function zeros(shape: number | readonly number[], opts?: FactoryOptions): Tensor {
   return filled(checkedShape(shape, "zeros"), 0, opts);
 }
 
+/**
+ * A tensor of ones (`torch.ones`).
+ * @example
+ * ```ts
+ * nx.ones([3], { requiresGrad: true }).sum().item(); // 3
+ * ```
+ */
 export function ones(shape: number | readonly number[], opts?: FactoryOptions): Tensor {
   return filled(checkedShape(shape, "ones"), 1, opts);
 }
 
+/**
+ * A tensor filled with `value` (`torch.full`).
+ * @example
+ * ```ts
+ * nx.full([10, 64], 1.5); // 640 logits of 1.5
+ * ```
+ */
 export function full(shape: number | readonly number[], value: number, opts?: FactoryOptions): Tensor {
   return filled(checkedShape(shape, "full"), checkFiniteNumber(value, "full: value"), opts);
 }
 
-/** Standard normal samples. */
+/**
+ * Standard normal samples (`torch.randn`; neurenix's own seeded generator, not PyTorch's stream).
+ * @example
+ * ```ts
+ * nx.manualSeed(0);
+ * const logits = nx.randn([3, 5], { requiresGrad: true });
+ * ```
+ */
 export function randn(shape: number | readonly number[], opts?: RandomOptions): Tensor {
   const t = Tensor.empty(checkedShape(shape, "randn"));
   const rng = generatorFor(opts?.seed);
@@ -55,7 +87,13 @@ export function randn(shape: number | readonly number[], opts?: RandomOptions): 
   return t;
 }
 
-/** Uniform samples in [0, 1). */
+/**
+ * Uniform samples in [0, 1) (`torch.rand`).
+ * @example
+ * ```ts
+ * const probabilities = nx.rand([4, 2], { seed: 7 });
+ * ```
+ */
 export function rand(shape: number | readonly number[], opts?: RandomOptions): Tensor {
   const t = Tensor.empty(checkedShape(shape, "rand"));
   const rng = generatorFor(opts?.seed);
@@ -69,7 +107,13 @@ export function rand(shape: number | readonly number[], opts?: RandomOptions): T
   return t;
 }
 
-/** 0, 1, …, n − 1. */
+/**
+ * 0, 1, …, n − 1 (`torch.arange(n)`).
+ * @example
+ * ```ts
+ * nx.arange(4).toArray(); // [0, 1, 2, 3]
+ * ```
+ */
 export function arange(n: number): Tensor {
   checkPositiveInt(n, "arange: n", true);
   const t = Tensor.empty([n]);

@@ -35,7 +35,9 @@ import { matmul } from "./ops/matmul";
 export type NestedArray = number | NestedArray[];
 export type TensorData = number | NestedArray[] | Float32Array | ArrayLike<number>;
 export interface TensorOptions {
+  /** The shape; its sizes must multiply to the number of values (default: inferred from nested arrays, or 1-D). */
   shape?: readonly number[];
+  /** Record operations on this tensor so that `backward()` fills its `.grad` (default false). */
   requiresGrad?: boolean;
 }
 
@@ -85,12 +87,24 @@ function checkShape(shape: unknown, what: string): number[] {
   return shape.slice();
 }
 
+/**
+ * A float32 tensor, row-major and contiguous, living in WebAssembly memory,
+ * with reverse-mode autograd (PyTorch's `torch.Tensor`, float32 only).
+ *
+ * @example
+ * ```ts
+ * const x = new nx.Tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();   // 30
+ * y.backward();
+ * x.grad!.toArray();          // [[2, 4], [6, 8]]
+ * ```
+ */
 export class Tensor {
   /** The tensor's dimensions (row-major). */
   readonly shape: readonly number[];
   /** Number of elements. */
   readonly size: number;
-  /** The node that made this tensor (null for leaves), for autograd. */
+  /** @internal The node that made this tensor (null for leaves), for autograd. */
   gradFn: Node | null = null;
 
   /** @internal The floats (shared by reshapes and detaches). */
@@ -170,13 +184,13 @@ export class Tensor {
     if (options.requiresGrad) this.requiresGrad = true;
   }
 
-  /** A new uninitialised tensor (internal: every kernel writes all of its output). */
+  /** @internal A new uninitialised tensor (every kernel writes all of its output). */
   static empty(shape: readonly number[]): Tensor {
     const frozen = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     return new Tensor(INTERNAL as never, { storage: allocStorage(sizeOf(frozen)), shape: frozen, owner: true } as never);
   }
 
-  /** A tensor sharing this one's storage with another shape (same size). */
+  /** @internal A tensor sharing this one's storage with another shape (same size). */
   withShape(shape: readonly number[]): Tensor {
     this.checkLive();
     return new Tensor(INTERNAL as never, {
@@ -186,6 +200,7 @@ export class Tensor {
     } as never);
   }
 
+  /** Number of dimensions (0 for a scalar). */
   get ndim(): number {
     return this.shape.length;
   }
@@ -199,11 +214,12 @@ export class Tensor {
     return viewOf(this.storage);
   }
 
-  /** Whether this tensor allocated its storage (reshapes and detaches share it). */
+  /** @internal Whether this tensor allocated its storage (reshapes and detaches share it). */
   get ownsStorage(): boolean {
     return this.owner;
   }
 
+  /** Whether this tensor (or the tensor it shares storage with) was freed by dispose(), nx.tidy() or `using`. */
   get isDisposed(): boolean {
     return this.disposedBy !== null || freedBy(this.storage) !== null;
   }
@@ -213,6 +229,7 @@ export class Tensor {
     return this.leafRequiresGrad || this.gradFn !== null;
   }
 
+  /** Makes a leaf record operations for autograd (or stop); a RangeError on non-leaves, as in PyTorch. */
   set requiresGrad(value: boolean) {
     if (typeof value !== "boolean") throw new TypeError(`requiresGrad must be a boolean, got ${describe(value)}`);
     if (this.gradFn !== null) {
@@ -234,6 +251,7 @@ export class Tensor {
     return g;
   }
 
+  /** Replaces or clears (`null`) the gradient; a tensor of another shape is a RangeError. */
   set grad(value: Tensor | null) {
     if (value !== null) {
       checkTensor(value, "grad");
@@ -389,42 +407,55 @@ export class Tensor {
   }
 
   // ---- element-wise -------------------------------------------------------
+  /** this + other, with NumPy broadcasting. */
   add(other: Tensor | number): Tensor {
     return binary.add(this, other);
   }
+  /** this − other, with NumPy broadcasting. */
   sub(other: Tensor | number): Tensor {
     return binary.sub(this, other);
   }
+  /** this · other (element-wise), with NumPy broadcasting. */
   mul(other: Tensor | number): Tensor {
     return binary.mul(this, other);
   }
+  /** this / other (element-wise), with NumPy broadcasting. */
   div(other: Tensor | number): Tensor {
     return binary.div(this, other);
   }
+  /** this ** exponent, element-wise (`x ** 2` in Python is `x.pow(2)`). */
   pow(exponent: number): Tensor {
     return unary.pow(this, exponent);
   }
+  /** −this, element-wise. */
   neg(): Tensor {
     return unary.neg(this);
   }
+  /** |this|, element-wise (gradient 0 at 0, as PyTorch). */
   abs(): Tensor {
     return unary.abs(this);
   }
+  /** e^this, element-wise. */
   exp(): Tensor {
     return unary.exp(this);
   }
+  /** Natural logarithm, element-wise. */
   log(): Tensor {
     return unary.log(this);
   }
+  /** Square root, element-wise. */
   sqrt(): Tensor {
     return unary.sqrt(this);
   }
+  /** max(this, 0), element-wise. */
   relu(): Tensor {
     return unary.relu(this);
   }
+  /** 1 / (1 + e^−this), element-wise. */
   sigmoid(): Tensor {
     return unary.sigmoid(this);
   }
+  /** Hyperbolic tangent, element-wise. */
   tanh(): Tensor {
     return unary.tanh(this);
   }
@@ -452,6 +483,7 @@ export class Tensor {
   }
 
   // ---- linear algebra, shapes, softmax ------------------------------------
+  /** Matrix product with PyTorch's rules (1-D operands promoted, batch dimensions broadcast). */
   matmul(other: Tensor): Tensor {
     return matmul(this, other);
   }
@@ -464,14 +496,17 @@ export class Tensor {
   transpose(dim0 = -2, dim1 = -1): Tensor {
     return shapeOps.transpose(this, dim0, dim1);
   }
+  /** log(softmax(this, dim)), computed stably (max-shifted). */
   logSoftmax(dim: number): Tensor {
     return softmaxOps.logSoftmax(this, dim);
   }
+  /** e^x / Σ e^x along `dim`, computed stably (max-shifted). */
   softmax(dim: number): Tensor {
     return softmaxOps.softmax(this, dim);
   }
 
   // ---- printing -----------------------------------------------------------
+  /** `Tensor(shape=[2, 3], op=mul, requiresGrad=true) [[…]]`: shape, the op that made it, and (a few of) its values. */
   toString(): string {
     if (this.isDisposed) return `Tensor(shape=${formatShape(this.shape)}, freed by ${this.disposedBy ?? freedBy(this.storage)})`;
     const parts = [`shape=${formatShape(this.shape)}`];

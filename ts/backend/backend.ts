@@ -41,6 +41,7 @@ export const BinaryOp = {
 } as const;
 export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];
 
+/** The kernels in use: WebAssembly SIMD128 (Rust), or plain JavaScript (the fallback and baseline). */
 export type BackendName = "wasm-simd" | "js";
 
 export interface Backend {

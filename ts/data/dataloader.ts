@@ -17,6 +17,7 @@ import { checkOptions } from "../options";
 import { Generator, globalGenerator } from "../random";
 import { TensorDataset, gatherRows, type Dataset } from "./dataset";
 
+/** Options of `DataLoader` (PyTorch's, camelCased). */
 export interface DataLoaderOptions {
   /** Samples per batch (default 1, as PyTorch). */
   batchSize?: number;
@@ -28,10 +29,24 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
 }
 
+/**
+ * Batches of a dataset (`torch.utils.data.DataLoader`): each for-of is one
+ * epoch, reshuffled every epoch when asked.
+ *
+ * @example
+ * ```ts
+ * const loader = new nx.data.DataLoader(new nx.data.TensorDataset(nx.randn([100, 4]), nx.zeros([100])), { batchSize: 32, shuffle: true, seed: 0 });
+ * for (const [inputs, targets] of loader) inputs.shape; // [32, 4] … [4, 4]
+ * ```
+ */
 export class DataLoader<T extends Tensor[] = [Tensor, Tensor]> implements Iterable<T> {
+  /** The dataset batches are drawn from. */
   readonly dataset: Dataset<T>;
+  /** Samples per batch. */
   readonly batchSize: number;
+  /** Whether every epoch draws a new order. */
   readonly shuffle: boolean;
+  /** Whether a last, smaller batch is dropped. */
   readonly dropLast: boolean;
   private readonly generator: Generator;
 
@@ -56,6 +71,7 @@ export class DataLoader<T extends Tensor[] = [Tensor, Tensor]> implements Iterab
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /** One epoch: the batches, as one tensor per dataset field. */
   *[Symbol.iterator](): Iterator<T> {
     const order = this.epochOrder();
     const batches = this.length;

@@ -66,16 +66,30 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   });
 }
 
+/** Options of `Linear`. */
 export interface LinearOptions {
   /** Whether to learn an additive bias (default true). */
   bias?: boolean;
 }
 
+/**
+ * y = x·Wᵀ + b over the last dimension (`torch.nn.Linear`), initialised as
+ * PyTorch does (Kaiming-uniform weight, uniform bias), seeded by nx.manualSeed.
+ *
+ * @example
+ * ```ts
+ * const fc = new nx.Linear(784, 128);
+ * const h = fc(nx.zeros([64, 784])); // shape [64, 128]
+ * ```
+ */
 export class Linear extends Module {
+  /** Size of each input sample (the last dimension). */
   readonly inFeatures: number;
+  /** Size of each output sample. */
   readonly outFeatures: number;
   /** (outFeatures, inFeatures), as in PyTorch. */
   weight: Tensor;
+  /** (outFeatures), or null with `{ bias: false }`. */
   bias: Tensor | null;
 
   constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions) {
@@ -89,6 +103,7 @@ export class Linear extends Module {
     this.bias = useBias ? parameter(uniform(Tensor.empty([outFeatures]), -bound, bound)) : null;
   }
 
+  /** x·Wᵀ + b for x of shape (…, inFeatures). */
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }

@@ -20,11 +20,17 @@ import { kernelsNow } from "../backend/select";
 import { describe } from "../errors";
 import { Optimizer, checkNonNegative, optimizerState, type Params } from "./optimizer";
 
+/** Options of `Adam` (PyTorch's, camelCased). */
 export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas: readonly [number, number];
+  /** Added to the denominator for stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0; this is Adam, not AdamW). */
   weightDecay: number;
+  /** Use the AMSGrad variant (default false). */
   amsgrad: boolean;
 }
 
@@ -49,12 +55,23 @@ function check(o: AdamOptions, what: string): void {
   if (typeof o.amsgrad !== "boolean") throw new TypeError(`${what}: amsgrad must be a boolean, got ${describe(o.amsgrad)}`);
 }
 
+/**
+ * Adam (optional AMSGrad and L2 weight decay), as `torch.optim.Adam` in
+ * PyTorch 1.13 — the same rounding of its bias corrections.
+ *
+ * @example
+ * ```ts
+ * const model = new nx.Sequential(new nx.Linear(784, 128), new nx.ReLU(), new nx.Linear(128, 10));
+ * const optimizer = new nx.optim.Adam(model.parameters(), { lr: 1e-3 });
+ * ```
+ */
 export class Adam extends Optimizer<AdamOptions, AdamState> {
   constructor(params: Params<AdamOptions>, opts?: Partial<AdamOptions>) {
     const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false };
     super(params, opts, defaults, check);
   }
 
+  /** One Adam update of every parameter that has a gradient. */
   step(): void {
     for (const g of this.paramGroups) {
       const [beta1, beta2] = g.betas;

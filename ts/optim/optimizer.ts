@@ -17,13 +17,26 @@ import { checkOptions } from "../options";
 import { untracked } from "../memory/scope";
 
 /** A group of parameters with its own options (any option left out takes the optimizer's). */
-export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
-export type ParamGroup<O> = { params: Tensor[] } & O;
+export type ParamGroupInput<O> = {
+  /** The group's parameters. */
+  params: Iterable<Tensor>;
+} & Partial<O>;
+/** A parameter group as the optimizer holds it: its parameters and every option. */
+export type ParamGroup<O> = {
+  /** The group's parameters. */
+  params: Tensor[];
+} & O;
+/** Parameters, or parameter groups with options of their own. */
 export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
+/**
+ * The base of the optimizers (`torch.optim.Optimizer`): parameter groups,
+ * per-parameter state, zeroGrad and step.
+ */
 export abstract class Optimizer<O extends object, S> {
+  /** The parameter groups; change `paramGroups[i].lr` to schedule the learning rate, as in PyTorch. */
   readonly paramGroups: ParamGroup<O>[] = [];
-  /** Per-parameter state, made on a parameter's first step. */
+  /** @internal Per-parameter state, made on a parameter's first step. */
   protected readonly state = new Map<Tensor, S>();
 
   /**
@@ -76,6 +89,7 @@ export abstract class Optimizer<O extends object, S> {
   /** One update of every parameter that has a gradient. */
   abstract step(): void;
 
+  /** PyTorch's repr: every group's options. */
   toString(): string {
     const groups = this.paramGroups.map((g, i) => {
       const lines = Object.entries(g)
