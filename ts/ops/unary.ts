@@ -28,7 +28,10 @@ export const relu = (x: Tensor) => unaryOp(x, UnaryOp.relu, "relu");
 export const sigmoid = (x: Tensor) => unaryOp(x, UnaryOp.sigmoid, "sigmoid");
 export const tanh = (x: Tensor) => unaryOp(x, UnaryOp.tanh, "tanh");
 
-/** x ** p for a number p (Math.pow semantics); gradient p · x^(p−1). */
+/**
+ * x ** p for a number p, as PyTorch: Math.pow except p = ±0.5 (sqrt and
+ * 1/sqrt: NaN at −∞) and |x| = 1 with p = ±∞ (1); gradient p · x^(p−1).
+ */
 export function pow(x: Tensor, p: number): Tensor {
   checkTensor(x, "pow");
   checkFiniteNumber(p, "pow: exponent");

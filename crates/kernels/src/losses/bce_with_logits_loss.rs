@@ -12,19 +12,49 @@
 //! Nothing cancels: finite and right to the last bits for any finite logit
 //! (±1e4 included), and e.g. y = 0, x = −20 keeps loss ≈ 2.06e-9 where
 //! x + softplus(−x) would round to 0. Never ln(σ(x)).
+//!
+//! Non-finite x, y or p (NaN, ±∞) take PyTorch 1.13's literal formulas
+//! instead, so that NaN and ∞ come out where PyTorch's do (e.g. x = −∞,
+//! y = 1 is NaN there, from (1 − y)·x = 0·(−∞), where the stable form says ∞):
+//!   m = max(−x, 0),  loss = (1 − y)·x + l·(m + ln(e^{−m} + e^{−x−m}))
+//!   grad = (p·y + 1 − y)·σ(x) − p·y   (σ(x) − y without pos_weight)
+//! (l = 1 without pos_weight; absent and 1 are the same here.)
 
 use super::pointwise::{run, Pointwise};
-use crate::math::{abs_f32, exp_f32, log1p_unit};
+use crate::math::{abs_f32, exp_f32, ln_f32, log1p_unit, sigmoid_f32};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::v::{abs, exp, log1p_unit as log1p_unit4, select, splat};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use core::arch::wasm32::{f32x4_add, f32x4_div, f32x4_ge, f32x4_mul, f32x4_neg, f32x4_sub, v128};
+use core::arch::wasm32::{
+    f32x4_add, f32x4_div, f32x4_extract_lane, f32x4_ge, f32x4_lt, f32x4_mul, f32x4_neg, f32x4_sub, i32x4_all_true, v128,
+    v128_and,
+};
+
+/// PyTorch's literal formulas (see the header), for non-finite x, y or p.
+#[inline(never)]
+fn literal(x: f32, y: f32, w: f32, p: f32) -> (f32, f32) {
+    let m = if x.is_nan() { x } else if -x > 0.0 { -x } else { 0.0 };
+    let (l, t) = if p == 1.0 { (1.0, y) } else { ((p - 1.0) * y + 1.0, p * y) };
+    let loss = (1.0 - y) * x + l * (m + ln_f32(exp_f32(-m) + exp_f32(-x - m)));
+    let grad = if p == 1.0 { sigmoid_f32(x) - y } else { (t + 1.0 - y) * sigmoid_f32(x) - t };
+    (w * loss, w * grad)
+}
+
+/// Whether every lane of x is finite (NaN and ±∞ are not).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn finite4(x: v128) -> v128 {
+    f32x4_lt(abs(x), splat(f32::INFINITY))
+}
 
 struct BceWithLogits;
 
 impl Pointwise for BceWithLogits {
     #[inline(always)]
     fn one(&self, x: f32, y: f32, w: f32, p: f32) -> (f32, f32) {
+        if !(x.is_finite() && y.is_finite() && p.is_finite()) {
+            return literal(x, y, w, p);
+        }
         let e = exp_f32(-abs_f32(x));
         let big_l = log1p_unit(e);
         let s = e / (1.0 + e);
@@ -47,7 +77,21 @@ impl Pointwise for BceWithLogits {
         let ls = select(pos, f32x4_neg(l), l);
         let loss = f32x4_mul(w, f32x4_add(f32x4_mul(a, x), f32x4_mul(l, big_l)));
         let grad = f32x4_mul(w, f32x4_add(a, f32x4_mul(ls, s)));
-        (loss, grad)
+        if i32x4_all_true(v128_and(v128_and(finite4(x), finite4(y)), finite4(p))) {
+            return (loss, grad);
+        }
+        // Rare: some lane is non-finite; redo the four lanes one by one.
+        let lane = |v: v128, i: usize| match i {
+            0 => f32x4_extract_lane::<0>(v),
+            1 => f32x4_extract_lane::<1>(v),
+            2 => f32x4_extract_lane::<2>(v),
+            _ => f32x4_extract_lane::<3>(v),
+        };
+        let r: [(f32, f32); 4] = core::array::from_fn(|i| self.one(lane(x, i), lane(y, i), lane(w, i), lane(p, i)));
+        (
+            core::arch::wasm32::f32x4(r[0].0, r[1].0, r[2].0, r[3].0),
+            core::arch::wasm32::f32x4(r[0].1, r[1].1, r[2].1, r[3].1),
+        )
     }
 }
 
