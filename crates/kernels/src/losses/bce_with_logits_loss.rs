@@ -11,7 +11,9 @@
 //! (for x < 0, (1 − y)x + l(−x) = −p·y·x and (1 − y) − l(1 − s) = −p·y + l·s).
 //! Nothing cancels: finite and right to the last bits for any finite logit
 //! (±1e4 included), and e.g. y = 0, x = −20 keeps loss ≈ 2.06e-9 where
-//! x + softplus(−x) would round to 0. Never ln(σ(x)).
+//! x + softplus(−x) would round to 0. Never ln(σ(x)). l is formed as
+//! (1 − y) + p·y: 1 + (p − 1)·y lost 3e-5 relative for p = 0.001, y = 1
+//! (found by the differential fuzzer).
 //!
 //! Non-finite x, y or p (NaN, ±∞) take PyTorch 1.13's literal formulas
 //! instead, so that NaN and ∞ come out where PyTorch's do (e.g. x = −∞,
@@ -58,7 +60,7 @@ impl Pointwise for BceWithLogits {
         let e = exp_f32(-abs_f32(x));
         let big_l = log1p_unit(e);
         let s = e / (1.0 + e);
-        let l = 1.0 + (p - 1.0) * y;
+        let l = (1.0 - y) + p * y; // = 1 + (p − 1)·y without cancelling for p ≪ 1, y ≈ 1
         let pos = x >= 0.0;
         let a = if pos { 1.0 - y } else { -(p * y) };
         let ls = if pos { -l } else { l };
@@ -71,7 +73,7 @@ impl Pointwise for BceWithLogits {
         let e = exp(f32x4_neg(abs(x)));
         let big_l = log1p_unit4(e);
         let s = f32x4_div(e, f32x4_add(one, e));
-        let l = f32x4_add(one, f32x4_mul(f32x4_sub(p, one), y));
+        let l = f32x4_add(f32x4_sub(one, y), f32x4_mul(p, y));
         let pos = f32x4_ge(x, splat(0.0));
         let a = select(pos, f32x4_sub(one, y), f32x4_neg(f32x4_mul(p, y)));
         let ls = select(pos, f32x4_neg(l), l);
