@@ -69,8 +69,15 @@ export function runCase(c: FuzzCase, backend: BackendName): Actual {
       const out = new Loss(options)(input, target);
       if (c.upstream !== null) out.backward(new nx.Tensor(c.upstream, { shape: out.shape }));
       else out.backward();
-      const copy = (t: nx.Tensor | null) => (t === null ? null : Array.from(t.data));
-      return { output: Array.from(out.data), outputShape: [...out.shape], input: copy(input.grad), target: copy(target.grad) };
+      // Leaf gradients outlive nx.tidy (as in training): free them here.
+      const copy = (t: nx.Tensor) => {
+        const g = t.grad;
+        if (g === null) return null;
+        const values = Array.from(g.data);
+        g.dispose();
+        return values;
+      };
+      return { output: Array.from(out.data), outputShape: [...out.shape], input: copy(input), target: copy(target) };
     }),
   );
 }
