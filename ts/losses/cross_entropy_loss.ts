@@ -25,7 +25,7 @@ import { Tensor } from "../tensor";
 import { kernelsNow } from "../backend/select";
 import { Loss, type LossOptions } from "./loss";
 import { fusedLoss } from "./reduction";
-import { checkOptions } from "../options";
+import { checkInteger, checkNumber, checkOptions } from "../options";
 import { checkWeightLength, weightTensor } from "./weights";
 import { checkTensor } from "../errors";
 import { formatShape, sameShape, sizeOf } from "../shape";
@@ -49,16 +49,12 @@ export class CrossEntropyLoss extends Loss {
     const options = checkOptions(opts, ["weight", "ignoreIndex", "reduction", "labelSmoothing"], "CrossEntropyLoss");
     super(options);
     this.weight = weightTensor(options.weight, "CrossEntropyLoss: weight");
-    const ignoreIndex = options.ignoreIndex ?? -100;
-    if (typeof ignoreIndex !== "number" || !Number.isInteger(ignoreIndex)) {
-      throw new TypeError(`CrossEntropyLoss: ignoreIndex must be an integer, got ${String(ignoreIndex)}`);
-    }
-    this.ignoreIndex = ignoreIndex;
-    const smoothing = options.labelSmoothing ?? 0;
-    if (typeof smoothing !== "number" || !(smoothing >= 0 && smoothing <= 1)) {
-      throw new RangeError(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${String(smoothing)}`);
-    }
-    this.labelSmoothing = smoothing;
+    // Any safe integer: compared exactly with the targets (int64 in PyTorch).
+    this.ignoreIndex = checkInteger(options.ignoreIndex ?? -100, "CrossEntropyLoss: ignoreIndex", {
+      min: Number.MIN_SAFE_INTEGER,
+      max: Number.MAX_SAFE_INTEGER,
+    });
+    this.labelSmoothing = checkNumber(options.labelSmoothing ?? 0, "CrossEntropyLoss: labelSmoothing", { min: 0, max: 1 });
   }
 
   forward(input: Tensor, target: Tensor): Tensor {

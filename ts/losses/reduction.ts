@@ -21,14 +21,14 @@ import { Tensor, record } from "../tensor";
 import { needsGrad } from "../autograd/graph";
 import { freeAfterBackward } from "../autograd/graph";
 import type { F32 } from "../backend/backend";
+import { checkChoice } from "../options";
+import { describe } from "../errors";
 
 export type Reduction = "none" | "mean" | "sum";
 
 export function checkReduction(value: unknown, what: string): Reduction {
-  if (value !== "none" && value !== "mean" && value !== "sum") {
-    throw new RangeError(`${what}: unknown reduction ${JSON.stringify(value)}; expected "none", "mean" or "sum"`);
-  }
-  return value;
+  if (typeof value !== "string") throw new TypeError(`${what}: reduction must be a string, got ${describe(value)}`);
+  return checkChoice(value, `${what}: reduction`, ["none", "mean", "sum"] as const);
 }
 
 export interface FusedLoss {

@@ -4,7 +4,8 @@
  * reuse the forward's output instead of recomputing it.
  */
 import { Tensor, record } from "../tensor";
-import { checkFiniteNumber, checkTensor } from "../errors";
+import { checkTensor } from "../errors";
+import { checkNumber } from "../options";
 import { kernelsNow } from "../backend/select";
 import { UnaryOp } from "../backend/backend";
 
@@ -34,7 +35,7 @@ export const tanh = (x: Tensor) => unaryOp(x, UnaryOp.tanh, "tanh");
  */
 export function pow(x: Tensor, p: number): Tensor {
   checkTensor(x, "pow");
-  checkFiniteNumber(p, "pow: exponent");
+  checkNumber(p, "pow: exponent");
   const y = Tensor.empty(x.shape);
   kernelsNow().powScalar(x.data, p, y.data);
   return record(y, "pow", [x], (g) => {
