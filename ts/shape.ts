@@ -5,6 +5,7 @@
 
 import { KERNEL_RESERVED_BYTES, MAX_MEMORY_BYTES } from "./wasm/memory";
 import { describe } from "./errors";
+import { checkInteger } from "./options";
 
 export type Shape = readonly number[];
 
@@ -97,7 +98,7 @@ export function contiguousStrides(shape: Shape): number[] {
 
 /** Normalises a possibly negative dim against `ndim`; RangeError when out of range. */
 export function normalizeDim(dim: number, ndim: number, what: string): number {
-  if (!Number.isInteger(dim)) throw new TypeError(`${what}: dim must be an integer, got ${dim}`);
+  checkInteger(dim, `${what}: dim`);
   const d = dim < 0 ? dim + ndim : dim;
   if (d < 0 || d >= Math.max(ndim, 1)) {
     throw new RangeError(`${what}: dim ${dim} is out of range for a tensor with ${ndim} dimension(s)`);

@@ -23,6 +23,8 @@ describe("wrong kinds are TypeErrors naming the kind received", () => {
     ["lr string", () => new nx.optim.Adam(params(), { lr: "0.1" as never }), /Adam: lr must be a number, got string "0\.1"/],
     ["Linear size string", () => new nx.Linear("3" as never, 2), /inFeatures must be an integer, got string "3"/],
     ["zeros shape string", () => nx.zeros("3" as never), /zeros: shape must be an array/],
+    ["sum dim string", () => nx.zeros(2, 3).sum("0" as never), /sum: dim must be an integer, got string "0"/],
+    ["sum keepdim string", () => nx.zeros(2, 3).sum(0, "yes" as never), /sum: keepdim must be a boolean, got string "yes"/],
   ])("%s", (_, f, message) => {
     expect(f).toThrow(TypeError);
     expect(f).toThrow(message);

@@ -6,6 +6,7 @@
  */
 import { Tensor, record } from "../tensor";
 import { checkTensor } from "../errors";
+import { checkBoolean } from "../options";
 import { kernelsNow } from "../backend/select";
 import { axisSplit, normalizeDim, sizeOf, type Shape } from "../shape";
 import { expand } from "./shape_ops";
@@ -21,6 +22,7 @@ interface Axis {
 }
 
 function axisOf(x: Tensor, dim: number | undefined, keepdim: boolean, name: string): Axis {
+  checkBoolean(keepdim, `${name}: keepdim`);
   if (dim === undefined) {
     return { outer: 1, dim: x.size, inner: 1, shape: [], keptShape: x.shape.map(() => 1) };
   }
