@@ -14,7 +14,8 @@
  * every tensor that shares it.
  */
 import { checkTensor, describe, setTensorHooks } from "./errors";
-import { formatShape, sameShape, sizeOf, type Shape } from "./shape";
+import { checkElementCount, checkShape, formatShape, sameShape, sizeOf, type Shape } from "./shape";
+import { checkBoolean, checkOptions, pythonNames } from "./options";
 import { allocStorage, freedBy, freeStorage, outsideHeap, touch, viewOf, type FreedBy, type Storage } from "./memory/storage";
 import { track, untracked } from "./memory/scope";
 import { kernelsNow } from "./backend/select";
@@ -77,16 +78,6 @@ function flattenNested(data: NestedArray[]): { shape: number[]; flat: number[] }
   return { shape, flat };
 }
 
-function checkShape(shape: unknown, what: string): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${what}: shape must be an array of integers, got ${describe(shape)}`);
-  for (const d of shape) {
-    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
-      throw new RangeError(`${what}: shape ${formatShape(shape)} must hold non-negative integers`);
-    }
-  }
-  return shape.slice();
-}
-
 /**
  * A float32 tensor, row-major and contiguous, living in WebAssembly memory,
  * with reverse-mode autograd (PyTorch's `torch.Tensor`, float32 only).
@@ -139,8 +130,14 @@ export class Tensor {
       track(this);
       return;
     }
-    const options = (opts ?? {}) as TensorOptions;
-    if (typeof options !== "object") throw new TypeError(`Tensor: options must be an object, got ${describe(opts)}`);
+    if (Array.isArray(opts)) {
+      throw new TypeError(`Tensor: the second argument is the options; pass the shape as { shape: ${formatShape(opts)} }`);
+    }
+    const options = checkOptions(opts, ["shape", "requiresGrad"], "Tensor") as TensorOptions;
+    if (options.requiresGrad !== undefined) checkBoolean(options.requiresGrad, "Tensor: requiresGrad");
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      throw new TypeError(`Tensor: data must hold numbers, got ${describe(data)}; convert it, e.g. Float32Array.from(data, Number)`);
+    }
     let values: ArrayLike<number>;
     let shape: number[];
     if (typeof data === "number") {
@@ -186,6 +183,7 @@ export class Tensor {
 
   /** @internal A new uninitialised tensor (every kernel writes all of its output). */
   static empty(shape: readonly number[]): Tensor {
+    checkElementCount(shape, "neurenix"); // e.g. a broadcast of [1e5, 1] with [1, 1e5]
     const frozen = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     return new Tensor(INTERNAL as never, { storage: allocStorage(sizeOf(frozen)), shape: frozen, owner: true } as never);
   }
@@ -599,3 +597,9 @@ export function record(out: Tensor, op: string, inputs: Tensor[], backward: Back
 }
 
 export { Shape };
+
+// `t.requires_grad`, `t.numel()` … say what neurenix calls them.
+pythonNames(Tensor.prototype, "t", {
+  methods: { numel: "size", dim: "ndim", tolist: "toArray()", log_softmax: "logSoftmax()" },
+  properties: { requires_grad: "requiresGrad", grad_fn: "gradFn", is_leaf: "isLeaf" },
+});

@@ -30,9 +30,35 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/**
+ * PyTorch's x ** p: Math.pow, except p = ±0.5 as sqrt / 1 / sqrt (torch's
+ * sqrt and rsqrt: √−∞ is NaN, √−0 is −0) and |x| = 1 with p = ±∞ giving 1
+ * (C pow). Same as pow_f32 in crates/kernels/src/math.rs.
+ */
+function powTorch(x: number, p: number): number {
+  if (p === 0.5) return Math.sqrt(x);
+  if (p === -0.5) return 1 / Math.sqrt(x);
+  if (Math.abs(x) === 1 && Math.abs(p) === Infinity) return 1;
+  return Math.pow(x, p);
+}
+
 /** log(1 + e^z), without overflow. */
 function softplus(z: number): number {
   return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
+}
+
+/**
+ * BCE-with-logits for a non-finite x, y or p, by PyTorch 1.13's literal
+ * formulas, so that NaN and ∞ come out where PyTorch's do (see
+ * crates/kernels/src/losses/bce_with_logits_loss.rs): [w·loss, w·grad].
+ */
+function bceWithLogitsLiteral(x: number, y: number, w: number, p: number): [number, number] {
+  const m = Number.isNaN(x) ? x : Math.max(-x, 0);
+  const l = p === 1 ? 1 : (p - 1) * y + 1;
+  const t = p === 1 ? y : p * y;
+  const loss = (1 - y) * x + l * (m + Math.log(Math.exp(-m) + Math.exp(-x - m)));
+  const grad = p === 1 ? sigmoid(x) - y : (t + 1 - y) * sigmoid(x) - t;
+  return [w * loss, w * grad];
 }
 
 /** out[oOff + j] = a[aOff + j·aStep] op b[bOff + j·bStep] for j < len: one row of binaryBroadcast. */
@@ -119,7 +145,8 @@ export const jsBackend: Backend = {
         for (let i = 0; i < n; i++) gx[i] = gy[i] / (2 * y[i]);
         break;
       case UnaryOp.relu:
-        for (let i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] : 0;
+        // NaN passes the gradient, as torch's threshold_backward (x ≤ 0 → 0).
+        for (let i = 0; i < n; i++) gx[i] = x[i] <= 0 ? 0 : gy[i];
         break;
       case UnaryOp.sigmoid:
         for (let i = 0; i < n; i++) {
@@ -139,7 +166,7 @@ export const jsBackend: Backend = {
   powScalar(x, p, out) {
     const e = Math.fround(p);
     const n = x.length;
-    for (let i = 0; i < n; i++) out[i] = Math.pow(x[i], e);
+    for (let i = 0; i < n; i++) out[i] = powTorch(x[i], e);
   },
 
   powScalarBackward(x, p, gy, gx) {
@@ -150,7 +177,7 @@ export const jsBackend: Backend = {
       return;
     }
     const e1 = e - 1;
-    for (let i = 0; i < n; i++) gx[i] = gy[i] * e * Math.pow(x[i], e1);
+    for (let i = 0; i < n; i++) gx[i] = gy[i] * e * powTorch(x[i], e1);
   },
 
   binary(op, a, b, out) {
@@ -406,15 +433,23 @@ export const jsBackend: Backend = {
       const x = input[i];
       const y = target[i];
       const w = weight === null ? 1 : weight[i];
-      let l = 1;
+      let p = 1;
       if (posWeight !== null) {
-        l = 1 + (posWeight[c] - 1) * y;
+        p = posWeight[c];
         if (++c === classes) c = 0;
       }
-      const loss = w * ((1 - y) * x + l * softplus(-x));
+      let loss: number;
+      let grad: number;
+      if (Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(p)) {
+        const l = 1 + (p - 1) * y;
+        loss = w * ((1 - y) * x + l * softplus(-x));
+        grad = w * (1 - y - l * sigmoid(-x));
+      } else {
+        [loss, grad] = bceWithLogitsLiteral(x, y, w, p);
+      }
       total += loss;
       if (lossOut !== null) lossOut[i] = loss;
-      if (gradOut !== null) gradOut[i] = gradScale * w * (1 - y - l * sigmoid(-x));
+      if (gradOut !== null) gradOut[i] = gradScale * grad;
     }
     return total;
   },
@@ -487,7 +522,8 @@ export const jsBackend: Backend = {
               const p = Math.exp(logits[j] - max - logS);
               let g = kw * (j === jt ? p - 1 : p);
               if (eps !== 0) g += epsPerClass * (weightSum * p - (weight === null ? 1 : weight[c]));
-              gradOut[j] = gradScale * g;
+              // gradScale ∞ (a zero "mean" denominator): NaN, as PyTorch's 0/0.
+              gradOut[j] = gradScale === Infinity ? NaN : gradScale * g;
             }
           }
         }

@@ -11,9 +11,9 @@
  * of batches per epoch.
  */
 import { Tensor } from "../tensor";
-import { checkPositiveInt, describe } from "../errors";
+import { describe } from "../errors";
 import { formatShape, sameShape } from "../shape";
-import { checkOptions } from "../options";
+import { checkBoolean, checkInteger, checkNumber, checkOptions, FINITE } from "../options";
 import { Generator, globalGenerator } from "../random";
 import { TensorDataset, gatherRows, type Dataset } from "./dataset";
 
@@ -56,12 +56,10 @@ export class DataLoader<T extends Tensor[] = [Tensor, Tensor]> implements Iterab
       throw new TypeError(`DataLoader: dataset must have a length and get(index), got ${describe(dataset)}`);
     }
     this.dataset = dataset;
-    this.batchSize = checkPositiveInt(o.batchSize ?? 1, "DataLoader: batchSize");
-    this.shuffle = checkBoolean(o.shuffle ?? false, "shuffle");
-    this.dropLast = checkBoolean(o.dropLast ?? false, "dropLast");
-    if (o.seed !== undefined && (typeof o.seed !== "number" || !Number.isFinite(o.seed))) {
-      throw new TypeError(`DataLoader: seed must be a finite number, got ${describe(o.seed)}`);
-    }
+    this.batchSize = checkInteger(o.batchSize ?? 1, "DataLoader: batchSize", { min: 1 });
+    this.shuffle = checkBoolean(o.shuffle ?? false, "DataLoader: shuffle");
+    this.dropLast = checkBoolean(o.dropLast ?? false, "DataLoader: dropLast");
+    if (o.seed !== undefined) checkNumber(o.seed, "DataLoader: seed", FINITE);
     this.generator = o.seed === undefined ? globalGenerator : new Generator(o.seed);
   }
 
@@ -122,7 +120,3 @@ function stack(rows: Tensor[]): Tensor {
   return out;
 }
 
-function checkBoolean(value: unknown, option: string): boolean {
-  if (typeof value !== "boolean") throw new TypeError(`DataLoader: ${option} must be a boolean, got ${describe(value)}`);
-  return value;
-}

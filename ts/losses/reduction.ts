@@ -9,7 +9,11 @@
  *            denominator is the element count (MSE, L1, BCE, BCEWithLogits),
  *            the summed weights of the non-ignored targets (CrossEntropy with
  *            class indices) or N·d1…dk (CrossEntropy with probabilities).
- *            A zero denominator gives NaN with zero gradients (PyTorch 1.13).
+ *            A zero denominator gives a NaN loss (also when the sum is not
+ *            0, e.g. label smoothing with zero total weight) and gradScale
+ *            1/0 = ∞: NaN gradients for every element that took part, 0 for
+ *            ignored targets (which kernels zero whatever the scale) — as
+ *            PyTorch 1.13, whose ignored-everything case has zero gradients.
  * The saved gradient is the whole backward: it is scaled by the incoming
  * gradient (a scalar, or per element for "none").
  */
@@ -17,14 +21,14 @@ import { Tensor, record } from "../tensor";
 import { needsGrad } from "../autograd/graph";
 import { freeAfterBackward } from "../autograd/graph";
 import type { F32 } from "../backend/backend";
+import { checkChoice } from "../options";
+import { describe } from "../errors";
 
 export type Reduction = "none" | "mean" | "sum";
 
 export function checkReduction(value: unknown, what: string): Reduction {
-  if (value !== "none" && value !== "mean" && value !== "sum") {
-    throw new RangeError(`${what}: unknown reduction ${JSON.stringify(value)}; expected "none", "mean" or "sum"`);
-  }
-  return value;
+  if (typeof value !== "string") throw new TypeError(`${what}: reduction must be a string, got ${describe(value)}`);
+  return checkChoice(value, `${what}: reduction`, ["none", "mean", "sum"] as const);
 }
 
 export interface FusedLoss {
@@ -60,10 +64,9 @@ export function fusedLoss(spec: FusedLoss): Tensor {
     upstream = (g) => grad!.mul(g.withShape(spec.noneGradShape));
   } else {
     const denominator = reduction === "mean" ? spec.denominator : 1;
-    const gradScale = denominator === 0 ? 0 : 1 / denominator;
-    const total = spec.kernel(null, grad?.data ?? null, gradScale);
+    const total = spec.kernel(null, grad?.data ?? null, 1 / denominator);
     out = Tensor.empty([]);
-    out.data[0] = total / denominator;
+    out.data[0] = denominator === 0 ? NaN : total / denominator;
     upstream = (g) => {
       const s = g.data[0];
       return s === 1 ? grad! : grad!.mul(s);

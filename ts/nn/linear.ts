@@ -14,11 +14,11 @@
  * (nx.manualSeed makes it reproducible).
  */
 import { Tensor, record } from "../tensor";
-import { checkPositiveInt, checkTensor, describe } from "../errors";
+import { checkTensor, describe } from "../errors";
 import { kernelsNow } from "../backend/select";
 import { BinaryOp } from "../backend/backend";
 import { formatShape, sizeOf } from "../shape";
-import { checkOptions } from "../options";
+import { checkBoolean, checkInteger, checkOptions } from "../options";
 import { Module, parameter } from "./module";
 import { kaimingUniform, uniform } from "./init";
 
@@ -94,10 +94,9 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions) {
     super();
-    this.inFeatures = checkPositiveInt(inFeatures, "Linear: inFeatures", true);
-    this.outFeatures = checkPositiveInt(outFeatures, "Linear: outFeatures", true);
-    const useBias = checkOptions(opts, ["bias"], "Linear").bias ?? true;
-    if (typeof useBias !== "boolean") throw new TypeError(`Linear: bias must be a boolean, got ${describe(useBias)}`);
+    this.inFeatures = checkInteger(inFeatures, "Linear: inFeatures", { min: 0 });
+    this.outFeatures = checkInteger(outFeatures, "Linear: outFeatures", { min: 0 });
+    const useBias = checkBoolean(checkOptions(opts, ["bias"], "Linear").bias ?? true, "Linear: bias");
     this.weight = parameter(kaimingUniform(Tensor.empty([outFeatures, inFeatures]), Math.sqrt(5)));
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
     this.bias = useBias ? parameter(uniform(Tensor.empty([outFeatures]), -bound, bound)) : null;

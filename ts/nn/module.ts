@@ -23,6 +23,7 @@ import { Callable } from "../callable";
 import { Tensor, residentViews } from "../tensor";
 import { outsideHeap } from "../memory/storage";
 import { describe } from "../errors";
+import { pythonNames } from "../options";
 import { formatShape, sameShape } from "../shape";
 
 const marked = new WeakSet<Tensor>();
@@ -246,3 +247,12 @@ export abstract class Module extends Callable {
     return this.toString();
   }
 }
+
+pythonNames(Module.prototype, "model", {
+  methods: {
+    zero_grad: "zeroGrad()",
+    state_dict: "stateDict()",
+    load_state_dict: "loadStateDict(sd)",
+    named_parameters: "namedParameters()",
+  },
+});

@@ -19,6 +19,7 @@ import { zeros } from "../factories";
 import { kernelsNow } from "../backend/select";
 import { describe } from "../errors";
 import { Optimizer, checkNonNegative, optimizerState, type Params } from "./optimizer";
+import { checkBoolean, checkNumber } from "../options";
 
 /** Options of `Adam` (PyTorch's, camelCased). */
 export interface AdamOptions {
@@ -49,10 +50,9 @@ function check(o: AdamOptions, what: string): void {
     throw new TypeError(`${what}: betas must be an array of two numbers, got ${describe(o.betas)}`);
   }
   o.betas.forEach((b, i) => {
-    if (typeof b !== "number") throw new TypeError(`${what}: betas[${i}] must be a number, got ${describe(b)}`);
-    if (!(b >= 0 && b < 1)) throw new RangeError(`${what}: invalid betas[${i}] ${b} (must be in [0, 1))`);
+    checkNumber(b, `${what}: betas[${i}]`, { min: 0, max: 1, maxOpen: true });
   });
-  if (typeof o.amsgrad !== "boolean") throw new TypeError(`${what}: amsgrad must be a boolean, got ${describe(o.amsgrad)}`);
+  checkBoolean(o.amsgrad, `${what}: amsgrad`);
 }
 
 /**

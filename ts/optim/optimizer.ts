@@ -13,7 +13,7 @@
  */
 import { Tensor } from "../tensor";
 import { describe } from "../errors";
-import { checkOptions } from "../options";
+import { checkBoolean, checkNumber, checkOptions, pythonNames } from "../options";
 import { untracked } from "../memory/scope";
 
 /** A group of parameters with its own options (any option left out takes the optimizer's). */
@@ -79,8 +79,7 @@ export abstract class Optimizer<O extends object, S> {
    * lazily: the next backward writes into it without adding to zeros.
    */
   zeroGrad(opts?: { setToNone?: boolean }): void {
-    const setToNone = checkOptions(opts, ["setToNone"], "zeroGrad").setToNone ?? false;
-    if (typeof setToNone !== "boolean") throw new TypeError(`zeroGrad: setToNone must be a boolean, got ${describe(setToNone)}`);
+    const setToNone = checkBoolean(checkOptions(opts, ["setToNone"], "zeroGrad").setToNone ?? false, "zeroGrad: setToNone");
     for (const group of this.paramGroups) {
       for (const p of group.params) p.zeroGrad(setToNone);
     }
@@ -117,8 +116,12 @@ export function optimizerState<S>(make: () => S): S {
   return state;
 }
 
-/** RangeError unless `value` is a number ≥ 0 (NaN included), naming the optimizer and option. */
+/** TypeError unless a number, RangeError unless ≥ 0 (NaN included), naming the optimizer and option. */
 export function checkNonNegative(value: unknown, option: string, what: string): void {
-  if (typeof value !== "number") throw new TypeError(`${what}: ${option} must be a number, got ${describe(value)}`);
-  if (!(value >= 0)) throw new RangeError(`${what}: invalid ${option} ${value} (must be ≥ 0)`);
+  checkNumber(value, `${what}: ${option}`, { min: 0 });
 }
+
+pythonNames(Optimizer.prototype, "opt", {
+  methods: { zero_grad: "zeroGrad()" },
+  properties: { param_groups: "paramGroups" },
+});

@@ -18,6 +18,7 @@ import { Tensor, residentViews } from "../tensor";
 import { kernelsNow } from "../backend/select";
 import { describe } from "../errors";
 import { Optimizer, checkNonNegative, optimizerState, type Params } from "./optimizer";
+import { checkBoolean } from "../options";
 
 /** Options of `SGD` (PyTorch's, camelCased). */
 export interface SGDOptions {
@@ -39,7 +40,7 @@ function check(o: SGDOptions, what: string): void {
   checkNonNegative(o.momentum, "momentum", what);
   checkNonNegative(o.dampening, "dampening", what);
   checkNonNegative(o.weightDecay, "weightDecay", what);
-  if (typeof o.nesterov !== "boolean") throw new TypeError(`${what}: nesterov must be a boolean, got ${describe(o.nesterov)}`);
+  checkBoolean(o.nesterov, `${what}: nesterov`);
   if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
     throw new RangeError(`${what}: nesterov requires momentum > 0 and dampening 0 (got momentum ${o.momentum}, dampening ${o.dampening})`);
   }

@@ -53,5 +53,5 @@ pub fn bce_fwd_bwd(
     grad_out: Option<&mut [f32]>,
     grad_scale: f32,
 ) -> f64 {
-    run(&Bce, input, target, weight, None, loss_out, grad_out, grad_scale)
+    run(&Bce, input, target, weight, None, loss_out, grad_out, grad_scale, true)
 }

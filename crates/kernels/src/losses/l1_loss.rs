@@ -39,5 +39,5 @@ pub fn l1_fwd_bwd(
     grad_out: Option<&mut [f32]>,
     grad_scale: f32,
 ) -> f64 {
-    run(&L1, input, target, None, None, loss_out, grad_out, grad_scale)
+    run(&L1, input, target, None, None, loss_out, grad_out, grad_scale, true)
 }

@@ -35,5 +35,5 @@ pub fn mse_fwd_bwd(
     grad_out: Option<&mut [f32]>,
     grad_scale: f32,
 ) -> f64 {
-    run(&Mse, input, target, None, None, loss_out, grad_out, grad_scale)
+    run(&Mse, input, target, None, None, loss_out, grad_out, grad_scale, true)
 }

@@ -38,14 +38,16 @@ const BLOCK: usize = 8;
 
 /// Splits a slice into the part the SIMD body takes (chunks of 4) and the
 /// scalar tail; on the host the tail is everything.
+/// With `simd` false, everything is the tail (see `run`).
 #[inline(always)]
-fn split(s: &[f32]) -> (&[[f32; 4]], &[f32]) {
+fn split(s: &[f32], simd: bool) -> (&[[f32; 4]], &[f32]) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
-        s.as_chunks::<4>()
+        if simd { s.as_chunks::<4>() } else { (&[], s) }
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     {
+        let _ = simd;
         (&[], s)
     }
 }
@@ -76,14 +78,16 @@ struct Out<'a> {
 }
 
 impl<'a> Out<'a> {
-    fn new(s: &'a mut [f32]) -> Self {
+    /// Split as the inputs are (`split`): chunks for the SIMD body, the rest for the tail.
+    fn new(s: &'a mut [f32], simd: bool) -> Self {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
-            let (chunks, tail) = s.as_chunks_mut::<4>();
+            let (chunks, tail) = if simd { s.as_chunks_mut::<4>() } else { (&mut [][..], s) };
             Out { chunks: chunks.iter_mut(), tail: tail.iter_mut() }
         }
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         {
+            let _ = simd;
             Out { tail: s.iter_mut() }
         }
     }
@@ -108,7 +112,8 @@ impl Sink for Out<'_> {
 
 /// Runs `loss` over every element; returns Σ loss, writes the per-element
 /// losses and grad_scale · gradients where asked. `w` has the input's length;
-/// `pw` is cycled (element i uses pw[i mod pw.len()]).
+/// `pw` is cycled (element i uses pw[i mod pw.len()]). With `simd` false
+/// every element takes the scalar `one` (a loss redoing a rare case).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn run<L: Pointwise>(
     loss: &L,
@@ -119,6 +124,7 @@ pub(crate) fn run<L: Pointwise>(
     loss_out: Option<&mut [f32]>,
     grad_out: Option<&mut [f32]>,
     grad_scale: f32,
+    simd: bool,
 ) -> f64 {
     let n = x.len();
     let Some(y) = y.get(..n) else { return f64::NAN };
@@ -129,9 +135,9 @@ pub(crate) fn run<L: Pointwise>(
         },
         None => None,
     };
-    let lo = loss_out.and_then(|s| s.get_mut(..n)).map(Out::new);
-    let go = grad_out.and_then(|s| s.get_mut(..n)).map(Out::new);
-    let ins = Ins { x, y, w, pw };
+    let lo = loss_out.and_then(|s| s.get_mut(..n)).map(|s| Out::new(s, simd));
+    let go = grad_out.and_then(|s| s.get_mut(..n)).map(|s| Out::new(s, simd));
+    let ins = Ins { x, y, w, pw, simd };
     match (lo, go) {
         (Some(l), Some(g)) => body(loss, ins, l, g, grad_scale),
         (Some(l), None) => body(loss, ins, l, Skip, grad_scale),
@@ -145,15 +151,16 @@ struct Ins<'a> {
     y: &'a [f32],
     w: Option<&'a [f32]>,
     pw: Option<&'a [f32]>,
+    simd: bool,
 }
 
 #[inline(always)]
 fn body<L: Pointwise, A: Sink, B: Sink>(loss: &L, ins: Ins, mut lo: A, mut go: B, grad_scale: f32) -> f64 {
-    let (xc, xt) = split(ins.x);
-    let (yc, yt) = split(ins.y);
+    let (xc, xt) = split(ins.x, ins.simd);
+    let (yc, yt) = split(ins.y, ins.simd);
     let (wc, wt) = match ins.w {
         Some(w) => {
-            let (c, t) = split(w);
+            let (c, t) = split(w, ins.simd);
             (Some(c.iter()), Some(t.iter()))
         }
         None => (None, None),
