@@ -41,13 +41,13 @@ export const TASK = {
 const CLASSES = 11;
 const P = SIDE * SIDE;
 
-/** Background white, the digits 0–9 in matplotlib's tab10 colours; ignored pixels grey. */
+/** Background white, the digits 0–9 in matplotlib's tab10 colours (navy for 7, whose tab10 grey looks ignored); ignored pixels grey. */
 const PALETTE: [number, number, number][] = [
   [255, 255, 255],
   [31, 119, 180], [255, 127, 14], [44, 160, 44], [214, 39, 40], [148, 103, 189],
-  [140, 86, 75], [227, 119, 194], [127, 127, 127], [188, 189, 34], [23, 190, 207],
+  [140, 86, 75], [227, 119, 194], [20, 30, 110], [188, 189, 34], [23, 190, 207],
 ];
-const IGNORED: [number, number, number] = [200, 200, 200];
+const IGNORED: [number, number, number] = [185, 185, 185];
 
 function samples(images: Float32Array, masks: Float32Array, count: number): Samples {
   return { inputs: images, inputShape: [1, SIDE, SIDE], targets: masks, targetShape: [SIDE, SIDE], count };
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       { label: "true mask\n(grey: ignored rim)", tiles: shown.map((i) => tile(test.targets, i)) },
       { label: "predicted mask", tiles: shown.map((i) => tile(predicted, i)) },
     ],
-    tile: 56,
+    tile: 84,
     legend: [
       { label: "background", color: "#fff" },
       ...PALETTE.slice(1).map((c, d) => ({ label: String(d), color: `rgb(${c.join(",")})` })),

@@ -35,7 +35,7 @@ export function figureSvg(opts: FigureOptions): string {
   const rowH = opts.tile + (captioned ? 16 : 0) + GAP;
   const columns = Math.max(...opts.rows.map((r) => r.tiles.length));
   // Text widths estimated from the font sizes (about 0.6 em per character), so that no line is cut off.
-  const textW = Math.max(20 + 9.6 * opts.title.length, ...notes.map((n) => 20 + 7 * n.length));
+  const textW = Math.max(20 + 10 * opts.title.length, ...notes.map((n) => 20 + 7.6 * n.length));
   const W = Math.ceil(Math.max(LABEL_W + columns * (opts.tile + GAP) + 10, textW));
   const top = 36 + 18 * notes.length;
   const legendH = opts.legend === undefined ? 0 : 30;
