@@ -18,11 +18,16 @@
  * NOTE: PyTorch's deprecated `step(epoch)`, `verbose` and the warning about
  * calling `scheduler.step()` before `optimizer.step()` are left out.
  */
-import { describe } from "../errors";
+import { checkPositiveInt, describe } from "../errors";
 import { checkOptions } from "../options";
 import { Optimizer } from "./optimizer";
 
 type Group = { lr: number; initialLr?: number };
+
+function finite(value: unknown, what: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value)) throw new TypeError(`${what} must be a finite number, got ${describe(value)}`);
+  return value;
+}
 
 /** The base of StepLR and CosineAnnealingLR, as torch.optim.lr_scheduler._LRScheduler. */
 export abstract class LRScheduler {
@@ -110,13 +115,8 @@ export class StepLR extends LRScheduler {
   constructor(optimizer: Optimizer<{ lr: number }, unknown>, stepSize: number, opts?: StepLROptions) {
     const o = checkOptions(opts, ["gamma", "lastEpoch"], "StepLR") as StepLROptions;
     super(optimizer, o.lastEpoch ?? -1, "StepLR");
-    if (typeof stepSize !== "number" || !Number.isInteger(stepSize) || stepSize < 1) {
-      throw new RangeError(`StepLR: stepSize must be a positive integer, got ${String(stepSize)}`);
-    }
-    const gamma = o.gamma ?? 0.1;
-    if (typeof gamma !== "number" || !Number.isFinite(gamma)) throw new TypeError(`StepLR: gamma must be a finite number, got ${describe(gamma)}`);
-    this.stepSize = stepSize;
-    this.gamma = gamma;
+    this.stepSize = checkPositiveInt(stepSize, "StepLR: stepSize");
+    this.gamma = finite(o.gamma ?? 0.1, "StepLR: gamma");
     this.initialStep();
   }
 
@@ -161,15 +161,8 @@ export class CosineAnnealingLR extends LRScheduler {
   constructor(optimizer: Optimizer<{ lr: number }, unknown>, tMax: number, opts?: CosineAnnealingLROptions) {
     const o = checkOptions(opts, ["etaMin", "lastEpoch"], "CosineAnnealingLR") as CosineAnnealingLROptions;
     super(optimizer, o.lastEpoch ?? -1, "CosineAnnealingLR");
-    if (typeof tMax !== "number" || !Number.isInteger(tMax) || tMax < 1) {
-      throw new RangeError(`CosineAnnealingLR: tMax must be a positive integer, got ${String(tMax)}`);
-    }
-    const etaMin = o.etaMin ?? 0;
-    if (typeof etaMin !== "number" || !Number.isFinite(etaMin)) {
-      throw new TypeError(`CosineAnnealingLR: etaMin must be a finite number, got ${describe(etaMin)}`);
-    }
-    this.tMax = tMax;
-    this.etaMin = etaMin;
+    this.tMax = checkPositiveInt(tMax, "CosineAnnealingLR: tMax");
+    this.etaMin = finite(o.etaMin ?? 0, "CosineAnnealingLR: etaMin");
     this.initialStep();
   }
 
