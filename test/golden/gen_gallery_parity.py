@@ -10,7 +10,7 @@ batch order), gives the model initial weights both languages compute from
 the shared LCG (`parity_weights` below; test/training/gallery_parity.test.ts
 repeats it), and records the loss of each of the first 50 steps of every run
 (a run per loss: binary has two, reconstruction three) in
-test/golden/gallery_parity.json.
+test/golden/gallery_parity.json, with a sample of the shared LCG's numbers.
 """
 import importlib
 import json
@@ -42,7 +42,10 @@ def parity_weights(model, seed):
 
 def main():
     torch.set_num_threads(1)
-    out = {"generator": "test/golden/gen_gallery_parity.py", "torch": torch.__version__, "steps": STEPS, "tasks": {}}
+    out = {"generator": "test/golden/gen_gallery_parity.py", "torch": torch.__version__, "steps": STEPS, "tasks": {},
+           # twin.py's seeded numbers, which examples/lib/shuffle.ts must reproduce exactly
+           "lcg": {"permutation": twin.permutation(50, 1001), "randomInts": twin.random_ints(20, 9, 40),
+                   "randomUniform": twin.random_uniform(5, 100)}}
     for name in TASKS:
         task = importlib.import_module(f"{name}_pytorch")
         train, _ = task.task_data()

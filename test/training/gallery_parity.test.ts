@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import * as nx from "../../ts/index";
 import { BACKENDS, withBackend } from "../helpers/backends";
 import { expectClose } from "../helpers/expect_close";
-import { randomUniform } from "../../examples/lib/shuffle";
+import { permutation, randomInts, randomUniform } from "../../examples/lib/shuffle";
 import { trainSteps, type Run } from "../../examples/lib/train";
 import { epochBatches, type Samples } from "../../examples/lib/batches";
 import * as binary from "../../examples/binary";
@@ -31,6 +31,7 @@ const EXAMPLES: Record<string, Example> = { binary, multilabel, reconstruction, 
 const fixture = JSON.parse(readFileSync(new URL("../golden/gallery_parity.json", import.meta.url), "utf8")) as {
   steps: number;
   tasks: Record<string, { runs: { name: string; losses: number[] }[] }>;
+  lcg: { permutation: number[]; randomInts: number[]; randomUniform: number[] };
 };
 
 /** The bound: each loss within 1e-3 relative of PyTorch's. */
@@ -48,6 +49,12 @@ function parityWeights(model: nx.Module, seed: number): Record<string, Float32Ar
 }
 
 const data = new Map<string, Samples>();
+
+it("batch orders, canvas shifts and parity weights come from the same numbers as in Python (examples/lib/twin.py)", () => {
+  expect(permutation(50, 1001)).toEqual(fixture.lcg.permutation);
+  expect(randomInts(20, 9, 40)).toEqual(fixture.lcg.randomInts);
+  expect(randomUniform(5, 100)).toEqual(fixture.lcg.randomUniform);
+});
 
 describe.each(BACKENDS)("gallery examples match PyTorch on %s", (backend) => {
   it.each(Object.keys(EXAMPLES))("%s: the first 50 losses of every run within 1e-3", { timeout: 180_000 }, (name) =>
