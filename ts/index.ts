@@ -20,7 +20,7 @@ export { backend, setBackend } from "./backend/select";
 export type { BackendName } from "./backend/backend";
 export * from "./losses/index";
 export * as nn from "./nn";
-export { Module, Linear, ReLU, Sigmoid, Tanh, Sequential } from "./nn/index";
+export { Module, Linear, ReLU, Sigmoid, Tanh, Sequential, Dropout, Flatten } from "./nn/index";
 export * as optim from "./optim";
 export * as data from "./data";
 export * as safetensors from "./io/safetensors";

@@ -4,3 +4,6 @@ export { Module, parameter, type StateDictValue, type LoadStateDictOptions, type
 export { Linear, linear, type LinearOptions } from "./linear";
 export { ReLU, Sigmoid, Tanh } from "./activation";
 export { Sequential } from "./sequential";
+export { Dropout } from "./dropout";
+export { Flatten, flatten } from "./flatten";
+export * as utils from "./utils";
