@@ -12,13 +12,27 @@
  * no gradient with respect to the target.
  */
 import { Tensor } from "../tensor";
-import { kernelsNow } from "../backend/select";
+import type { ElementwiseKind } from "../backend/backend";
+import { sigmoid, softplus } from "../backend/js_math";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
+import { runElementwise } from "./elementwise";
 import { checkOptions } from "../options";
 import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
 import { weightTensor, withExpandedWeight } from "./weights";
 import { formatShape } from "../shape";
+
+/** crates/kernels/src/losses/elementwise.rs: BCE_WITH_LOGITS (c = the weight, d = posWeight, cycled). */
+export const BCE_WITH_LOGITS: ElementwiseKind = {
+  name: "BCEWithLogitsLoss",
+  code: 3,
+  js(x, y, w, p, _p, out) {
+    const l = 1 + (p - 1) * y;
+    out[0] = w * ((1 - y) * x + l * softplus(-x));
+    out[1] = w * (1 - y - l * sigmoid(-x));
+    out[2] = 0;
+  },
+};
 
 export interface BCEWithLogitsLossOptions extends LossOptions {
   /** Rescales each element's loss; broadcasts against the input. */
@@ -51,12 +65,15 @@ export class BCEWithLogitsLoss extends Loss {
     }
     return withExpandedWeight(posWeight, [classes], "BCEWithLogitsLoss: posWeight", (pos) =>
       withExpandedWeight(this.weight, input.shape, "BCEWithLogitsLoss", (weight) =>
-        elementwiseLoss("BCEWithLogitsLoss", input, target, this.reduction, null, (lossOut, gradOut, gradScale) =>
-          kernelsNow().bceWithLogitsFwdBwd(
-            input.data, target.data, weight?.data ?? null, pos?.data ?? null, classes, lossOut, gradOut, gradScale,
-          ),
+        elementwiseLoss("BCEWithLogitsLoss", [input, target], ["a", null], this.reduction, (out, s) =>
+          runElementwise(BCE_WITH_LOGITS, { a: input, b: target, c: weight, d: pos }, [], out, s),
         ),
       ),
     );
   }
+}
+
+/** F.binaryCrossEntropyWithLogits(input, target, { weight, posWeight, reduction }) */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsLossOptions): Tensor {
+  return new BCEWithLogitsLoss(opts).forward(input, target);
 }

@@ -1,35 +1,59 @@
-//! The one loop shared by the element-wise losses (MSE, L1, BCE,
-//! BCE-with-logits): each loss file supplies only its formula, as a
-//! `Pointwise` with a scalar and a 4-lane version of the same expression.
+//! The one loop shared by the element-wise losses (losses/elementwise.rs):
+//! each loss supplies only its formula, once, generic over `Lane` (one f32
+//! or four lanes of a v128), and this file runs it.
 //!
-//! The loop walks the input in chunks of 4 (the SIMD body, wasm32 + simd128
-//! only) and then element by element (the tail; on the host, everything).
-//! The returned Σ loss is accumulated in f32 lanes over blocks of 8 chunks
-//! (8 terms per lane) and each block is folded into an f64 total: for
-//! non-negative terms that bounds the relative error by ≈ 7·2⁻²⁴ ≈ 4e-7
-//! whatever the length; the scalar path adds every term to the f64 total.
+//! Inputs: a and b (the input and target, or input1 and input2) of length n;
+//! c, optional, of length n (a weight, the variance, a ±1 label); d,
+//! optional and cycled (element i uses d[i mod d.len()]: BCE-with-logits'
+//! pos_weight). Absent optional inputs read as 1. Outputs: the per-element
+//! losses, grad_scale·∂loss/∂a, and grad_scale·∂loss/∂(the formula's second
+//! differentiable input: the target, or the variance), each optional.
 //!
-//! Optional outputs are monomorphised away (`Skip`), so with `grad_out`
-//! absent the gradient expression is dead code and is not computed. Every
-//! access goes through iterators: a slice shorter than the input (a broken
-//! caller contract) gives NaN or a skipped output, never a panic.
+//! The loop walks the inputs in chunks of 4 (the SIMD body, wasm32 +
+//! simd128 only) and then element by element (the tail; on the host,
+//! everything). Σ loss is accumulated in f32 lanes over blocks of 8 chunks
+//! and each block is folded into an f64 total: for non-negative terms that
+//! bounds the relative error by ≈ 7·2⁻²⁴ ≈ 4e-7 whatever the length; the
+//! scalar path adds every term to the f64 total.
+//!
+//! The ∂a output is monomorphised away when absent (`Skip`), so with no
+//! gradient the gradient expressions are dead code. Every access
+//! goes through iterators: a slice shorter than the input (a broken caller
+//! contract) gives NaN or a skipped output, never a panic.
 
+use crate::simd::lanes::Lane;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use crate::simd::lanes::Four;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::v::{self, splat};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use core::arch::wasm32::{f32x4, f32x4_add, f32x4_mul, v128};
 
-/// One element-wise loss: (loss, ∂loss/∂x) from input x, target y, weight w
-/// and positive-class weight pw (both 1 when absent).
-pub(crate) trait Pointwise {
+/// One element-wise loss, written once for every lane type.
+pub(crate) trait Formula {
     /// Cheap losses (MSE, L1) are bound by the latency of one accumulator
     /// chain and gain from four; expensive ones (exp/log per element) lose
     /// to the register pressure of four inlined copies (measured: BCE with
     /// logits 7.0× → 5.0× the JS loop when unrolled).
+    #[cfg_attr(not(all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
     const UNROLL: bool = false;
-    fn one(&self, x: f32, y: f32, w: f32, pw: f32) -> (f32, f32);
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    fn four(&self, x: v128, y: v128, w: v128, pw: v128) -> (v128, v128);
+    /// (loss, ∂loss/∂a, ∂loss/∂(second differentiable input, 0 if none)).
+    fn eval<L: Lane>(&self, a: L, b: L, c: L, d: L) -> (L, L, L);
+}
+
+/// The inputs of one call (see the header).
+pub(crate) struct Inputs<'a> {
+    pub a: &'a [f32],
+    pub b: &'a [f32],
+    pub c: Option<&'a [f32]>,
+    pub d: Option<&'a [f32]>,
+}
+
+/// The outputs of one call, each optional.
+pub(crate) struct Outputs<'a> {
+    pub loss: Option<&'a mut [f32]>,
+    pub grad: Option<&'a mut [f32]>,
+    pub grad2: Option<&'a mut [f32]>,
 }
 
 /// Chunks per f32 block before folding into f64 (a multiple of 4).
@@ -107,88 +131,81 @@ impl Sink for Out<'_> {
 }
 
 /// Runs `loss` over every element; returns Σ loss, writes the per-element
-/// losses and grad_scale · gradients where asked. `w` has the input's length;
-/// `pw` is cycled (element i uses pw[i mod pw.len()]).
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn run<L: Pointwise>(
-    loss: &L,
-    x: &[f32],
-    y: &[f32],
-    w: Option<&[f32]>,
-    pw: Option<&[f32]>,
-    loss_out: Option<&mut [f32]>,
-    grad_out: Option<&mut [f32]>,
-    grad_scale: f32,
-) -> f64 {
-    let n = x.len();
-    let Some(y) = y.get(..n) else { return f64::NAN };
-    let w = match w {
-        Some(w) => match w.get(..n) {
-            Some(w) => Some(w),
+/// losses and grad_scale · gradients where asked.
+pub(crate) fn run<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32) -> f64 {
+    let n = ins.a.len();
+    let c = match ins.c {
+        Some(c) => match c.get(..n) {
+            Some(c) => Some(c),
             None => return f64::NAN,
         },
         None => None,
     };
-    let lo = loss_out.and_then(|s| s.get_mut(..n)).map(Out::new);
-    let go = grad_out.and_then(|s| s.get_mut(..n)).map(Out::new);
-    let ins = Ins { x, y, w, pw };
-    match (lo, go) {
-        (Some(l), Some(g)) => body(loss, ins, l, g, grad_scale),
-        (Some(l), None) => body(loss, ins, l, Skip, grad_scale),
-        (None, Some(g)) => body(loss, ins, Skip, g, grad_scale),
-        (None, None) => body(loss, ins, Skip, Skip, grad_scale),
+    let Some(b) = ins.b.get(..n) else { return f64::NAN };
+    if ins.d.is_some_and(|d| d.is_empty()) && n > 0 {
+        return f64::NAN;
+    }
+    let ins = Inputs { a: ins.a, b, c, d: ins.d };
+    // Per-element losses ("none") and the second gradient (a target or
+    // variance requiring grad) are runtime options, one predictable branch
+    // per chunk; only ∂a is monomorphised (two bodies per formula: with and
+    // without gradients), which keeps the module small.
+    let lo = outs.loss.and_then(|s| s.get_mut(..n)).map(Out::new);
+    let g2 = outs.grad2.and_then(|s| s.get_mut(..n)).map(Out::new);
+    match outs.grad.and_then(|s| s.get_mut(..n)).map(Out::new) {
+        Some(g) => body(loss, ins, lo, g, g2, grad_scale),
+        None => body(loss, ins, lo, Skip, None, grad_scale),
     }
 }
 
-struct Ins<'a> {
-    x: &'a [f32],
-    y: &'a [f32],
-    w: Option<&'a [f32]>,
-    pw: Option<&'a [f32]>,
-}
-
 #[inline(always)]
-fn body<L: Pointwise, A: Sink, B: Sink>(loss: &L, ins: Ins, mut lo: A, mut go: B, grad_scale: f32) -> f64 {
-    let (xc, xt) = split(ins.x);
-    let (yc, yt) = split(ins.y);
-    let (wc, wt) = match ins.w {
-        Some(w) => {
-            let (c, t) = split(w);
-            (Some(c.iter()), Some(t.iter()))
+fn body<F: Formula, B: Sink>(loss: &F, ins: Inputs, mut lo: Option<Out>, mut go: B, mut g2: Option<Out>, grad_scale: f32) -> f64 {
+    let (ac, at) = split(ins.a);
+    let (bc, bt) = split(ins.b);
+    let (cc, ct) = match ins.c {
+        Some(c) => {
+            let (ch, t) = split(c);
+            (Some(ch.iter()), Some(t.iter()))
         }
         None => (None, None),
     };
-    let mut pw = ins.pw.map(|p| p.iter().cycle());
-    let mut next_pw = move || pw.as_mut().and_then(|it| it.next()).map_or(1.0, |p| *p);
+    let mut d = ins.d.map(|p| p.iter().cycle());
+    let mut next_d = move || d.as_mut().and_then(|it| it.next()).map_or(1.0, |p| *p);
     let mut sum = 0.0f64;
 
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
-        let mut wc = wc;
+        let mut cc = cc;
         let scale = splat(grad_scale);
+        let has_d = ins.d.is_some();
         // One chunk of 4: its losses (returned), outputs and gradients.
-        let mut chunk = |xa: &[f32; 4], ya: &[f32; 4]| -> v128 {
-            let wv = wc.as_mut().and_then(|it| it.next()).map_or(splat(1.0), v::load);
-            let pv = if ins.pw.is_some() {
-                let (a, b, c, d) = (next_pw(), next_pw(), next_pw(), next_pw());
-                f32x4(a, b, c, d)
+        let mut chunk = |aa: &[f32; 4], ba: &[f32; 4]| -> v128 {
+            let cv = cc.as_mut().and_then(|it| it.next()).map_or(splat(1.0), v::load);
+            let dv = if has_d {
+                let (p, q, r, s) = (next_d(), next_d(), next_d(), next_d());
+                f32x4(p, q, r, s)
             } else {
                 splat(1.0)
             };
-            let (l, g) = loss.four(v::load(xa), v::load(ya), wv, pv);
-            lo.put4(l);
-            if B::ON {
-                go.put4(f32x4_mul(g, scale));
+            let (l, g, h) = loss.eval(Four::<true>(v::load(aa)), Four(v::load(ba)), Four(cv), Four(dv));
+            if let Some(lo) = lo.as_mut() {
+                lo.put4(l.0);
             }
-            l
+            if B::ON {
+                go.put4(f32x4_mul(g.0, scale));
+                if let Some(g2) = g2.as_mut() {
+                    g2.put4(f32x4_mul(h.0, scale));
+                }
+            }
+            l.0
         };
         // With UNROLL, four independent accumulators: one f32x4_add chain
         // would bound the loop by the add's latency, not by memory. Folded
         // into f64 every BLOCK chunks (two groups of four, or BLOCK chunks).
-        let (xg, xr) = if L::UNROLL { xc.as_chunks::<4>() } else { (&[][..], xc) };
-        let (yg, yr) = if L::UNROLL { yc.as_chunks::<4>() } else { (&[][..], yc) };
+        let (ag, ar) = if F::UNROLL { ac.as_chunks::<4>() } else { (&[][..], ac) };
+        let (bg, br) = if F::UNROLL { bc.as_chunks::<4>() } else { (&[][..], bc) };
         let (mut a0, mut a1, mut a2, mut a3) = (splat(0.0), splat(0.0), splat(0.0), splat(0.0));
-        for (k, (xs, ys)) in xg.iter().zip(yg).enumerate() {
+        for (k, (xs, ys)) in ag.iter().zip(bg).enumerate() {
             a0 = f32x4_add(a0, chunk(&xs[0], &ys[0]));
             a1 = f32x4_add(a1, chunk(&xs[1], &ys[1]));
             a2 = f32x4_add(a2, chunk(&xs[2], &ys[2]));
@@ -198,7 +215,7 @@ fn body<L: Pointwise, A: Sink, B: Sink>(loss: &L, ins: Ins, mut lo: A, mut go: B
                 (a0, a1, a2, a3) = (splat(0.0), splat(0.0), splat(0.0), splat(0.0));
             }
         }
-        for (k, (xa, ya)) in xr.iter().zip(yr).enumerate() {
+        for (k, (xa, ya)) in ar.iter().zip(br).enumerate() {
             a0 = f32x4_add(a0, chunk(xa, ya));
             if k % BLOCK == BLOCK - 1 {
                 sum += v::hsum_f64(a0);
@@ -208,16 +225,21 @@ fn body<L: Pointwise, A: Sink, B: Sink>(loss: &L, ins: Ins, mut lo: A, mut go: B
         sum += v::hsum_f64(f32x4_add(f32x4_add(a0, a1), f32x4_add(a2, a3)));
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    let _ = (xc, yc, wc);
+    let _ = (ac, bc, cc);
 
-    let mut wt = wt;
-    for (&x, &y) in xt.iter().zip(yt) {
-        let w = wt.as_mut().and_then(|it| it.next()).map_or(1.0, |w| *w);
-        let (l, g) = loss.one(x, y, w, next_pw());
+    let mut ct = ct;
+    for (&a, &b) in at.iter().zip(bt) {
+        let c = ct.as_mut().and_then(|it| it.next()).map_or(1.0, |c| *c);
+        let (l, g, h) = loss.eval(a, b, c, next_d());
         sum += l as f64;
-        lo.put(l);
+        if let Some(lo) = lo.as_mut() {
+            lo.put(l);
+        }
         if B::ON {
             go.put(g * grad_scale);
+            if let Some(g2) = g2.as_mut() {
+                g2.put(h * grad_scale);
+            }
         }
     }
     sum
