@@ -20,6 +20,7 @@ export { backend, setBackend } from "./backend/select";
 export type { BackendName } from "./backend/backend";
 export * from "./losses/index";
 export * as nn from "./nn/index";
+export * as F from "./nn/functional";
 export { Module, Linear, ReLU, Sigmoid, Tanh, Sequential } from "./nn/index";
 export * as optim from "./optim/index";
 export * as data from "./data/index";

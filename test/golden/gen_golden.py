@@ -305,6 +305,218 @@ def custom_loss_cases():
             loss_case("CustomLoss 33 elements", make, {}, rng.randn(33), rng.randn(33))]
 
 
+# ---- losses with any number of inputs ----------------------------------------
+
+def multi_case(name, make, options, inputs32, grad_mask):
+    """`make(reduction)(*inputs)` on float64 copies of float32 inputs; grads of those in grad_mask.
+
+    Case: name, options, inputs [{shape, data}], requiresGrad [bool], output,
+    grads [{shape, data} | null] (d(output.sum())/d(input) for "none").
+    """
+    reduction = options.get("reduction", "mean")
+    xs = [x.double().requires_grad_(bool(m)) for x, m in zip(inputs32, grad_mask)]
+    out = make(reduction)(*xs)
+    (out.sum() if reduction == "none" else out).backward()
+    case = {"name": name, "options": {}}
+    for key, value in options.items():
+        case["options"][key] = enc(value, True) if torch.is_tensor(value) else value
+    case.update(inputs=[enc(x, True) for x in inputs32], requiresGrad=[bool(m) for m in grad_mask], output=enc(out),
+                grads=[enc(x.grad) if m else None for x, m in zip(xs, grad_mask)])
+    return case
+
+
+def multi_all(cases, name, make, options, inputs32, grad_mask, reductions=REDUCTIONS):
+    for r in reductions:
+        cases.append(multi_case(f"{name} [{r}]", make, {**options, "reduction": r}, inputs32, grad_mask))
+
+
+SHAPES = [("(4,5)", (4, 5)), ("0-d", ()), ("33 elements", (33,)), ("(2,3,4)", (2, 3, 4))]
+
+
+def huber_cases():
+    cases, rng = [], Rng(1100)
+    for name, shape in SHAPES:
+        multi_all(cases, f"Huber {name}", lambda r: torch.nn.HuberLoss(reduction=r), {},
+                  [rng.randn(*shape, scale=2), rng.randn(*shape)], [True, True])
+    for delta in (0.5, 2.0, 1e-3):
+        multi_all(cases, f"Huber delta {delta}", lambda r, d=delta: torch.nn.HuberLoss(reduction=r, delta=d), {"delta": delta},
+                  [rng.randn(3, 7, scale=2), rng.randn(3, 7)], [True, True])
+    # |d| exactly at delta: the quadratic and linear branches meet.
+    x = torch.tensor([1.0, -1.0, 0.0, 3.0, -2.5])
+    multi_all(cases, "Huber |d| = delta", lambda r: torch.nn.HuberLoss(reduction=r), {}, [x, torch.zeros(5)], [True, True])
+    return cases
+
+
+def smooth_l1_cases():
+    cases, rng = [], Rng(1200)
+    for name, shape in SHAPES:
+        multi_all(cases, f"SmoothL1 {name}", lambda r: torch.nn.SmoothL1Loss(reduction=r), {},
+                  [rng.randn(*shape, scale=2), rng.randn(*shape)], [True, True])
+    for beta in (0.5, 2.0, 0.0):
+        x, t = rng.randn(3, 7, scale=2), rng.randn(3, 7)
+        if beta == 0.0:
+            t[0, 0] = x[0, 0]  # d = 0 with beta 0: L1's sign(0) = 0
+        multi_all(cases, f"SmoothL1 beta {beta}", lambda r, b=beta: torch.nn.SmoothL1Loss(reduction=r, beta=b), {"beta": beta},
+                  [x, t], [True, True])
+    return cases
+
+
+def kl_div_cases():
+    cases, rng = [], Rng(1300)
+    reductions = ("none", "mean", "sum", "batchmean")
+    for name, shape in [("(4,5)", (4, 5)), ("(2,3,4)", (2, 3, 4)), ("(3,33)", (3, 33))]:
+        x = torch.log_softmax(rng.randn(*shape), dim=-1).float()
+        p = torch.softmax(rng.randn(*shape, scale=2), dim=-1).float()
+        multi_all(cases, f"KLDiv {name}", lambda r: torch.nn.KLDivLoss(reduction=r), {}, [x, p], [True, True], reductions)
+        multi_all(cases, f"KLDiv {name} logTarget", lambda r: torch.nn.KLDivLoss(reduction=r, log_target=True), {"logTarget": True},
+                  [x, torch.log(p).float()], [True, True], reductions)
+    # Zero target probabilities: the term is 0 (xlogy); no target gradient here (PyTorch's is NaN at 0).
+    x = torch.log_softmax(rng.randn(3, 4), dim=-1).float()
+    p = torch.tensor([[0.5, 0.5, 0, 0], [1.0, 0, 0, 0], [0.25, 0.25, 0.25, 0.25]])
+    multi_all(cases, "KLDiv zero targets", lambda r: torch.nn.KLDivLoss(reduction=r), {}, [x, p], [True, False], reductions)
+    return cases
+
+
+def poisson_cases():
+    cases, rng = [], Rng(1400)
+    counts = lambda *s: torch.poisson(rng.rand(*s, lo=0.0, hi=6.0), generator=rng.g).float()
+    for name, shape in [("(4,5)", (4, 5)), ("33 elements", (33,))]:
+        multi_all(cases, f"PoissonNLL {name}", lambda r: torch.nn.PoissonNLLLoss(reduction=r), {},
+                  [rng.randn(*shape), counts(*shape)], [True, True])
+    # With full, PyTorch's target gradient is NaN where y = 0 (0·log 0 inside a
+    # masked_fill): target gradients are compared on targets >= 1 only.
+    x, y = rng.randn(3, 6), counts(3, 6)
+    multi_all(cases, "PoissonNLL full", lambda r: torch.nn.PoissonNLLLoss(reduction=r, full=True), {"full": True}, [x, y], [True, False])
+    multi_all(cases, "PoissonNLL full targets >= 1", lambda r: torch.nn.PoissonNLLLoss(reduction=r, full=True), {"full": True},
+              [x, y + 1], [True, True])
+    lam = rng.rand(3, 6, lo=0.05, hi=5.0)
+    multi_all(cases, "PoissonNLL logInput false", lambda r: torch.nn.PoissonNLLLoss(reduction=r, log_input=False), {"logInput": False},
+              [lam, y], [True, True])
+    multi_all(cases, "PoissonNLL logInput false full eps 0.1",
+              lambda r: torch.nn.PoissonNLLLoss(reduction=r, log_input=False, full=True, eps=0.1),
+              {"logInput": False, "full": True, "eps": 0.1}, [lam, y + 1], [True, True])
+    return cases
+
+
+def gaussian_cases():
+    cases, rng = [], Rng(1500)
+    for name, shape, vshape in [("(4,5) var (4,5)", (4, 5), (4, 5)), ("(4,5) var (4)", (4, 5), (4,)),
+                                ("(4,5) var (4,1)", (4, 5), (4, 1)), ("(2,3,4) var (2,3,1)", (2, 3, 4), (2, 3, 1)),
+                                ("33 elements", (33,), (33,))]:
+        multi_all(cases, f"GaussianNLL {name}", lambda r: torch.nn.GaussianNLLLoss(reduction=r), {},
+                  [rng.randn(*shape), rng.randn(*shape), rng.rand(*vshape, lo=0.1, hi=2.0)], [True, True, True])
+    x, t, v = rng.randn(3, 5), rng.randn(3, 5), rng.rand(3, 5, lo=0.1, hi=2.0)
+    multi_all(cases, "GaussianNLL full", lambda r: torch.nn.GaussianNLLLoss(reduction=r, full=True), {"full": True}, [x, t, v], [True, True, True])
+    # Variances below eps (and 0): clamped in the value, not in the gradient.
+    v = torch.tensor([[1e-9, 0.0, 0.5, 1e-3, 2.0]]).repeat(3, 1)
+    multi_all(cases, "GaussianNLL var below eps 1e-2", lambda r: torch.nn.GaussianNLLLoss(reduction=r, eps=1e-2), {"eps": 1e-2},
+              [x, t, v], [True, True, True])
+    return cases
+
+
+def soft_margin_cases():
+    cases, rng = [], Rng(1600)
+    labels = lambda *s: (rng.bernoulli(*s) * 2 - 1).float()
+    for name, shape in SHAPES:
+        multi_all(cases, f"SoftMargin {name}", lambda r: torch.nn.SoftMarginLoss(reduction=r), {},
+                  [rng.randn(*shape, scale=3), labels(*shape)], [True, False])
+    # PyTorch computes log1p(exp(-y x)), infinite for -y x > 709 in float64: |x| <= 100 here.
+    x = torch.tensor([50.0, -50.0, 100.0, -100.0, 88.0, -88.0, 0.0, 30.0])
+    multi_all(cases, "SoftMargin extreme", lambda r: torch.nn.SoftMarginLoss(reduction=r), {},
+              [x, torch.tensor([1.0, 1, -1, -1, 1, -1, 1, -1])], [True, False])
+    return cases
+
+
+def hinge_cases():
+    cases, rng = [], Rng(1700)
+    labels = lambda *s: (rng.bernoulli(*s) * 2 - 1).float()
+    for name, shape in SHAPES:
+        multi_all(cases, f"HingeEmbedding {name}", lambda r: torch.nn.HingeEmbeddingLoss(reduction=r), {},
+                  [rng.rand(*shape, lo=0.0, hi=2.0), labels(*shape)], [True, False])
+    multi_all(cases, "HingeEmbedding margin 0.5 and labels other than +-1",
+              lambda r: torch.nn.HingeEmbeddingLoss(reduction=r, margin=0.5), {"margin": 0.5},
+              [torch.tensor([0.2, 0.7, 0.5, 1.5, 0.1, 0.3]), torch.tensor([1.0, -1, -1, -1, 0, 2])], [True, False])
+    return cases
+
+
+def margin_ranking_cases():
+    cases, rng = [], Rng(1800)
+    labels = lambda *s: (rng.bernoulli(*s) * 2 - 1).float()
+    for name, shape in [("(8)", (8,)), ("33 elements", (33,)), ("(3,4)", (3, 4))]:
+        multi_all(cases, f"MarginRanking {name}", lambda r: torch.nn.MarginRankingLoss(reduction=r), {},
+                  [rng.randn(*shape), rng.randn(*shape), labels(*shape)], [True, True, False])
+    multi_all(cases, "MarginRanking margin 0.5", lambda r: torch.nn.MarginRankingLoss(reduction=r, margin=0.5), {"margin": 0.5},
+              [rng.randn(10), rng.randn(10), labels(10)], [True, True, False])
+    return cases
+
+
+def focal(alpha, gamma):
+    from torchvision.ops import sigmoid_focal_loss
+    return lambda r: (lambda x, t: sigmoid_focal_loss(x, t, alpha=alpha, gamma=gamma, reduction=r))
+
+
+def focal_reference(alpha, gamma):
+    """torchvision 0.14's sigmoid_focal_loss, written out (used where torchvision is missing)."""
+    def make(r):
+        def f(x, t):
+            p = torch.sigmoid(x)
+            ce = F.binary_cross_entropy_with_logits(x, t, reduction="none")
+            p_t = p * t + (1 - p) * (1 - t)
+            loss = ce * ((1 - p_t) ** gamma)
+            if alpha >= 0:
+                loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
+            return loss.mean() if r == "mean" else loss.sum() if r == "sum" else loss
+        return f
+    return make
+
+
+def focal_cases():
+    cases, rng = [], Rng(1900)
+    try:
+        make = focal
+        focal(0.25, 2)
+    except ImportError:
+        make = focal_reference
+    for name, shape in SHAPES:
+        multi_all(cases, f"SigmoidFocal {name}", make(0.25, 2), {}, [rng.randn(*shape, scale=3), rng.bernoulli(*shape)], [True, False])
+    x, t = rng.randn(4, 6, scale=3), rng.bernoulli(4, 6)
+    for alpha, gamma in [(0.5, 0.0), (-1, 2.0), (0.75, 1.5), (0.25, 5.0)]:
+        multi_all(cases, f"SigmoidFocal alpha {alpha} gamma {gamma}", make(alpha, gamma), {"alpha": alpha, "gamma": gamma},
+                  [x, t], [True, False])
+    multi_all(cases, "SigmoidFocal soft targets", make(0.25, 2), {}, [rng.randn(3, 5), rng.rand(3, 5)], [True, False])
+    multi_all(cases, "SigmoidFocal logits +-30", make(0.25, 2), {},
+              [torch.tensor([30.0, -30, 30, -30, 10, -10]), torch.tensor([1.0, 0, 0, 1, 1, 0])], [True, False])
+    return cases
+
+
+def nll_cases():
+    cases, rng = [], Rng(2000)
+
+    def add(name, x, t, weight=None, ignore=None):
+        options = given(weight=weight, ignoreIndex=ignore)
+        make = lambda r: (lambda a, b: F.nll_loss(a, b.long(), weight=f64(weight), reduction=r,
+                                                  ignore_index=-100 if ignore is None else ignore))
+        multi_all(cases, f"NLL {name}", make, options, [x, t], [True, False])
+
+    logp = lambda *s: torch.log_softmax(rng.randn(*s), dim=1 if len(s) > 1 else 0).float()
+    add("(C) target ()", logp(5), rng.randint(5))
+    add("(N,C)", logp(4, 5), rng.randint(5, 4))
+    add("(N,C,d1)", logp(2, 3, 4), rng.randint(3, 2, 4))
+    add("(N,C,d1,d2)", logp(2, 4, 3, 2), rng.randint(4, 2, 3, 2))
+    add("33 samples", logp(33, 3), rng.randint(3, 33))
+    w5 = rng.rand(5, lo=0.2, hi=2.0)
+    add("weights", logp(6, 5), rng.randint(5, 6), weight=w5)
+    t = rng.randint(5, 6)
+    t[1], t[4] = -100, -100
+    add("ignored -100 weights", logp(6, 5), t, weight=w5)
+    add("ignoreIndex 1 (a class id)", logp(6, 5), torch.tensor([0.0, 1, 2, 1, 4, 3]), ignore=1)
+    t = rng.randint(3, 2, 4)
+    t[0, 1], t[1, 3] = 255, 255
+    add("ignoreIndex 255 (N,C,d1) weights", logp(2, 3, 4), t, weight=rng.rand(3, lo=0.2, hi=2.0), ignore=255)
+    add("all ignored", logp(3, 5), torch.full((3,), -100.0))
+    return cases
+
+
 # ---- Tensor ops -------------------------------------------------------------
 
 def op_case(name, op, fn, inputs32, args=None, rng=None):
@@ -389,6 +601,16 @@ def main():
     write("bce_loss.json", {"loss": "BCELoss", **meta}, bce_cases())
     write("bce_with_logits_loss.json", {"loss": "BCEWithLogitsLoss", **meta}, bce_logits_cases())
     write("custom_loss.json", {"loss": "CustomLoss", **meta}, custom_loss_cases())
+    write("nll_loss.json", {"loss": "NLLLoss", **meta}, nll_cases())
+    write("kl_div_loss.json", {"loss": "KLDivLoss", **meta}, kl_div_cases())
+    write("huber_loss.json", {"loss": "HuberLoss", **meta}, huber_cases())
+    write("smooth_l1_loss.json", {"loss": "SmoothL1Loss", **meta}, smooth_l1_cases())
+    write("poisson_nll_loss.json", {"loss": "PoissonNLLLoss", **meta}, poisson_cases())
+    write("gaussian_nll_loss.json", {"loss": "GaussianNLLLoss", **meta}, gaussian_cases())
+    write("soft_margin_loss.json", {"loss": "SoftMarginLoss", **meta}, soft_margin_cases())
+    write("hinge_embedding_loss.json", {"loss": "HingeEmbeddingLoss", **meta}, hinge_cases())
+    write("margin_ranking_loss.json", {"loss": "MarginRankingLoss", **meta}, margin_ranking_cases())
+    write("sigmoid_focal_loss.json", {"loss": "SigmoidFocalLoss", **meta}, focal_cases())
     write("tensor_ops.json", {**meta}, tensor_op_cases())
 
 

@@ -4,3 +4,4 @@ export { Module, parameter, type StateDictValue, type LoadStateDictOptions } fro
 export { Linear, linear, type LinearOptions } from "./linear";
 export { ReLU, Sigmoid, Tanh } from "./activation";
 export { Sequential } from "./sequential";
+export * as functional from "./functional";
