@@ -104,6 +104,7 @@ impl Formula for L1Loss {
 // Both clamps are PyTorch's. ln(1 − x) as log1p(−x): exact for tiny x.
 struct Bce;
 impl Formula for Bce {
+    const INPUTS: usize = 3;
     #[inline(always)]
     fn eval<L: Lane>(&self, x: L, y: L, w: L, _: L) -> (L, L, L) {
         let one = k::<L>(1.0);
@@ -125,6 +126,7 @@ impl Formula for Bce {
 // e.g. y = 0, x = −20 keeps loss ≈ 2.06e-9 where x + softplus(−x) rounds to 0.
 struct BceWithLogits;
 impl Formula for BceWithLogits {
+    const INPUTS: usize = 4;
     #[inline(always)]
     fn eval<L: Lane>(&self, x: L, y: L, w: L, p: L) -> (L, L, L) {
         let one = k::<L>(1.0);
@@ -165,6 +167,7 @@ struct SmoothL1 {
     beta: f32,
 }
 impl Formula for SmoothL1 {
+    const SECOND: bool = true;
     const UNROLL: bool = true;
     #[inline(always)]
     fn eval<L: Lane>(&self, x: L, y: L, _: L, _: L) -> (L, L, L) {
@@ -184,6 +187,7 @@ struct KlDiv {
     log_target: bool,
 }
 impl Formula for KlDiv {
+    const SECOND: bool = true;
     #[inline(always)]
     fn eval<L: Lane>(&self, x: L, t: L, _: L, _: L) -> (L, L, L) {
         if self.log_target {
@@ -210,6 +214,7 @@ struct PoissonNll {
     eps: f32,
 }
 impl Formula for PoissonNll {
+    const SECOND: bool = true;
     #[inline(always)]
     fn eval<L: Lane>(&self, x: L, y: L, _: L, _: L) -> (L, L, L) {
         let (mut loss, gx, mut gy);
@@ -246,6 +251,8 @@ struct GaussianNll {
     eps: f32,
 }
 impl Formula for GaussianNll {
+    const INPUTS: usize = 3;
+    const SECOND: bool = true;
     #[inline(always)]
     fn eval<L: Lane>(&self, x: L, y: L, var: L, _: L) -> (L, L, L) {
         let half = k::<L>(0.5);
@@ -297,6 +304,7 @@ struct MarginRanking {
     margin: f32,
 }
 impl Formula for MarginRanking {
+    const INPUTS: usize = 3;
     #[inline(always)]
     fn eval<L: Lane>(&self, x1: L, x2: L, y: L, _: L) -> (L, L, L) {
         let zero = k::<L>(0.0);
@@ -310,8 +318,9 @@ impl Formula for MarginRanking {
 // q = 1 − p_t = p·(1 − t) + (1 − p)·t, α_t = α·t + (1 − α)·(1 − t) (1 if α < 0):
 //   loss = α_t·ce·q^γ
 //   ∂x   = α_t·((p − t)·q^γ + ce·γ·q^(γ−1)·p(1 − p)(1 − 2t))    (∂q/∂x = p(1 − p)(1 − 2t))
-// p and 1 − p both come from e^−|x| (neither cancels); q^γ = e^(γ·ln q), and
-// γ = 0 gives q^γ = 1 and no second term (pow(0, 0) = 1, as PyTorch).
+// p and 1 − p both come from e^−|x| (neither cancels); q^γ = q·q^(γ−1) with
+// q^(γ−1) by multiplication for integral γ ≤ 8, else e^((γ−1)·ln q); γ = 0
+// gives q^γ = 1 and no second term (pow(0, 0) = 1, as PyTorch).
 struct SigmoidFocal {
     alpha: f32,
     gamma: f32,
@@ -330,11 +339,16 @@ impl Formula for SigmoidFocal {
         let (qg, term) = if self.gamma == 0.0 {
             (one, k::<L>(0.0))
         } else {
-            let lq = q.ln();
-            let qg = lq.mul(k(self.gamma)).exp();
-            let qg1 = lq.mul(k(self.gamma - 1.0)).exp();
+            // q^(γ−1) by multiplication for integral γ ≤ 8 (γ = 2 is the
+            // default): exact and without an exp and a log.
+            let int = self.gamma as u32;
+            let qg1 = if int as f32 == self.gamma && int <= 8 {
+                (1..int).fold(one, |acc, _| acc.mul(q))
+            } else {
+                q.ln().mul(k(self.gamma - 1.0)).exp()
+            };
             let dq = p.mul(p1).mul(one.sub(t.add(t)));
-            (qg, ce.mul(k(self.gamma)).mul(qg1).mul(dq))
+            (qg1.mul(q), ce.mul(k(self.gamma)).mul(qg1).mul(dq))
         };
         let at = if self.alpha >= 0.0 {
             k::<L>(self.alpha).mul(t).add(k::<L>(1.0 - self.alpha).mul(one.sub(t)))

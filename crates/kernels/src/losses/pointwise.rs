@@ -17,7 +17,10 @@
 //! scalar path adds every term to the f64 total.
 //!
 //! The ∂a output is monomorphised away when absent (`Skip`), so with no
-//! gradient the gradient expressions are dead code. Every access
+//! gradient the gradient expressions are dead code; the loss output too for
+//! the cheap formulas (see `run`), whose tails are scalar; the expensive
+//! ones run their last partial chunk padded, so their formula is compiled
+//! once (`body_once`). Every access
 //! goes through iterators: a slice shorter than the input (a broken caller
 //! contract) gives NaN or a skipped output, never a panic.
 
@@ -37,6 +40,11 @@ pub(crate) trait Formula {
     /// logits 7.0× → 5.0× the JS loop when unrolled).
     #[cfg_attr(not(all(target_arch = "wasm32", target_feature = "simd128")), allow(dead_code))]
     const UNROLL: bool = false;
+    /// Whether the formula has a second gradient (else it is never stored).
+    const SECOND: bool = false;
+    /// How many of a, b, c, d the formula reads: the others are dropped at
+    /// compile time (their per-chunk handling cost MSE 1.5×).
+    const INPUTS: usize = 2;
     /// (loss, ∂loss/∂a, ∂loss/∂(second differentiable input, 0 if none)).
     fn eval<L: Lane>(&self, a: L, b: L, c: L, d: L) -> (L, L, L);
 }
@@ -93,6 +101,24 @@ impl Sink for Skip {
     fn put4(&mut self, _: v128) {}
 }
 
+/// An optional output checked per chunk (for the expensive formulas).
+impl Sink for Option<Out<'_>> {
+    const ON: bool = true;
+    #[inline(always)]
+    fn put(&mut self, v: f32) {
+        if let Some(o) = self.as_mut() {
+            o.put(v);
+        }
+    }
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline(always)]
+    fn put4(&mut self, v: v128) {
+        if let Some(o) = self.as_mut() {
+            o.put4(v);
+        }
+    }
+}
+
 struct Out<'a> {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     chunks: core::slice::IterMut<'a, [f32; 4]>,
@@ -131,7 +157,10 @@ impl Sink for Out<'_> {
 }
 
 /// Runs `loss` over every element; returns Σ loss, writes the per-element
-/// losses and grad_scale · gradients where asked.
+/// losses and grad_scale · gradients where asked. Not inlined: one function
+/// per formula (inlined into the kind dispatch, the thirteen formulas made
+/// one huge wasm function that V8 optimised badly: MSE ran 2–4× slower).
+#[inline(never)]
 pub(crate) fn run<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32) -> f64 {
     let n = ins.a.len();
     let c = match ins.c {
@@ -145,21 +174,125 @@ pub(crate) fn run<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: 
     if ins.d.is_some_and(|d| d.is_empty()) && n > 0 {
         return f64::NAN;
     }
-    let ins = Inputs { a: ins.a, b, c, d: ins.d };
-    // Per-element losses ("none") and the second gradient (a target or
-    // variance requiring grad) are runtime options, one predictable branch
-    // per chunk; only ∂a is monomorphised (two bodies per formula: with and
-    // without gradients), which keeps the module small.
+    let c = if F::INPUTS >= 3 { c } else { None };
+    let d = if F::INPUTS >= 4 { ins.d } else { None };
+    let ins = Inputs { a: ins.a, b, c, d };
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    let (outs_loss, outs_grad, outs_grad2, outs) = {
+        let Outputs { loss: l, grad: g, grad2: h } = outs;
+        if F::UNROLL {
+            (None, None, None, Outputs { loss: l, grad: g, grad2: h })
+        } else {
+            (l, g, h, Outputs { loss: None, grad: None, grad2: None })
+        }
+    };
     let lo = outs.loss.and_then(|s| s.get_mut(..n)).map(Out::new);
+    let go = outs.grad.and_then(|s| s.get_mut(..n)).map(Out::new);
     let g2 = outs.grad2.and_then(|s| s.get_mut(..n)).map(Out::new);
-    match outs.grad.and_then(|s| s.get_mut(..n)).map(Out::new) {
-        Some(g) => body(loss, ins, lo, g, g2, grad_scale),
-        None => body(loss, ins, lo, Skip, None, grad_scale),
+    if F::UNROLL {
+        // Cheap formulas (a few flops per element, small code): the loss and
+        // ∂a outputs monomorphised (four bodies), the rare second gradient a
+        // runtime option.
+        match (lo, go) {
+            (Some(l), Some(g)) if F::SECOND => body(loss, ins, l, g, g2, grad_scale),
+            (None, Some(g)) if F::SECOND => body(loss, ins, Skip, g, g2, grad_scale),
+            (Some(l), Some(g)) => body(loss, ins, l, g, Skip, grad_scale),
+            (None, Some(g)) => body(loss, ins, Skip, g, Skip, grad_scale),
+            (Some(l), None) => body(loss, ins, l, Skip, Skip, grad_scale),
+            (None, None) => body(loss, ins, Skip, Skip, Skip, grad_scale),
+        }
+    } else {
+        // exp/log formulas: a predictable branch per chunk costs nothing
+        // next to them, and one copy of the formula keeps the module small.
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            let _ = (lo, go, g2);
+            body_once(loss, ins, fit(outs_loss, n), fit(outs_grad, n), fit(outs_grad2, n), grad_scale)
+        }
+        #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+        match go {
+            Some(g) => body(loss, ins, lo, g, g2, grad_scale),
+            None => body(loss, ins, lo, Skip, Skip, grad_scale),
+        }
     }
 }
 
+/// The first n of an optional output (None if shorter).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 #[inline(always)]
-fn body<F: Formula, B: Sink>(loss: &F, ins: Inputs, mut lo: Option<Out>, mut go: B, mut g2: Option<Out>, grad_scale: f32) -> f64 {
+fn fit(s: Option<&mut [f32]>, n: usize) -> Option<&mut [f32]> {
+    s.and_then(|s| s.get_mut(..n))
+}
+
+/// The expensive formulas on wasm: the formula inlined once, every output
+/// a runtime option (∂a and the second gradient computed whenever ∂a is
+/// asked for), the last partial chunk padded (0 for a, b; 1 for c, d).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[inline(always)]
+fn body_once<F: Formula>(
+    loss: &F,
+    ins: Inputs,
+    mut lo: Option<&mut [f32]>,
+    mut go: Option<&mut [f32]>,
+    mut g2: Option<&mut [f32]>,
+    grad_scale: f32,
+) -> f64 {
+    let n = ins.a.len();
+    let scale = splat(grad_scale);
+    let mut d = ins.d.map(|p| p.iter().cycle());
+    let mut next_d = move || d.as_mut().and_then(|it| it.next()).map_or(1.0, |p| *p);
+    let has_d = ins.d.is_some();
+    let lanes = |x: v128| {
+        let mut a = [0.0f32; 4];
+        v::store(&mut a, x);
+        a
+    };
+    let mut sum = 0.0f64;
+    let mut acc = splat(0.0);
+    let mut i = 0;
+    let mut k = 0;
+    while i < n {
+        let m = (n - i).min(4);
+        let load = |s: &[f32], fill: f32| match s.get(i..i + 4).and_then(|c| <&[f32; 4]>::try_from(c).ok()) {
+            Some(c) => v::load(c),
+            None => {
+                let mut p = [fill; 4];
+                p.iter_mut().zip(s.iter().skip(i)).for_each(|(d, v)| *d = *v);
+                v::load(&p)
+            }
+        };
+        let cv = ins.c.map_or(splat(1.0), |c| load(c, 1.0));
+        let dv = if has_d { f32x4(next_d(), next_d(), next_d(), next_d()) } else { splat(1.0) };
+        let (l, g, h) = loss.eval(Four::<true>(load(ins.a, 0.0)), Four(load(ins.b, 0.0)), Four(cv), Four(dv));
+        let put = |out: &mut Option<&mut [f32]>, x: v128| {
+            let Some(o) = out.as_deref_mut() else { return };
+            match o.get_mut(i..i + 4).and_then(|c| <&mut [f32; 4]>::try_from(c).ok()) {
+                Some(c) => v::store(c, x),
+                None => o.iter_mut().skip(i).zip(lanes(x)).for_each(|(d, v)| *d = v),
+            }
+        };
+        put(&mut lo, l.0);
+        if go.is_some() {
+            put(&mut go, f32x4_mul(g.0, scale));
+            put(&mut g2, f32x4_mul(h.0, scale));
+        }
+        if m == 4 {
+            acc = f32x4_add(acc, l.0);
+            k += 1;
+            if k % BLOCK == 0 {
+                sum += v::hsum_f64(acc);
+                acc = splat(0.0);
+            }
+        } else {
+            sum += lanes(l.0).iter().take(m).map(|&v| v as f64).sum::<f64>();
+        }
+        i += 4;
+    }
+    sum + v::hsum_f64(acc)
+}
+
+#[inline(always)]
+fn body<F: Formula, A: Sink, B: Sink, C: Sink>(loss: &F, ins: Inputs, mut lo: A, mut go: B, mut g2: C, grad_scale: f32) -> f64 {
     let (ac, at) = split(ins.a);
     let (bc, bt) = split(ins.b);
     let (cc, ct) = match ins.c {
@@ -188,12 +321,10 @@ fn body<F: Formula, B: Sink>(loss: &F, ins: Inputs, mut lo: Option<Out>, mut go:
                 splat(1.0)
             };
             let (l, g, h) = loss.eval(Four::<true>(v::load(aa)), Four(v::load(ba)), Four(cv), Four(dv));
-            if let Some(lo) = lo.as_mut() {
-                lo.put4(l.0);
-            }
+            lo.put4(l.0);
             if B::ON {
                 go.put4(f32x4_mul(g.0, scale));
-                if let Some(g2) = g2.as_mut() {
+                if C::ON {
                     g2.put4(f32x4_mul(h.0, scale));
                 }
             }
@@ -226,19 +357,18 @@ fn body<F: Formula, B: Sink>(loss: &F, ins: Inputs, mut lo: Option<Out>, mut go:
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     let _ = (ac, bc, cc);
-
-    let mut ct = ct;
-    for (&a, &b) in at.iter().zip(bt) {
-        let c = ct.as_mut().and_then(|it| it.next()).map_or(1.0, |c| *c);
-        let (l, g, h) = loss.eval(a, b, c, next_d());
-        sum += l as f64;
-        if let Some(lo) = lo.as_mut() {
+    {
+        let mut ct = ct;
+        for (&a, &b) in at.iter().zip(bt) {
+            let c = ct.as_mut().and_then(|it| it.next()).map_or(1.0, |c| *c);
+            let (l, g, h) = loss.eval(a, b, c, next_d());
+            sum += l as f64;
             lo.put(l);
-        }
-        if B::ON {
-            go.put(g * grad_scale);
-            if let Some(g2) = g2.as_mut() {
-                g2.put(h * grad_scale);
+            if B::ON {
+                go.put(g * grad_scale);
+                if C::ON {
+                    g2.put(h * grad_scale);
+                }
             }
         }
     }
