@@ -10,7 +10,8 @@
  *                        (under 2 minutes) writing to $TMPDIR/neurenix-bench-quick
  *   --only=REGEX         only the cases whose id matches ("ce .*fwdBwd")
  *   --contenders=a,b     only these contender keys (loop, nx-wasm-api, nx-wasm-kernel,
- *                        nx-js-api, nx-js-kernel, tfjs-cpu, tfjs-wasm, sweep-read, sweep-rw)
+ *                        nx-js-api, nx-js-kernel, nx-wasm-gradnull, nx-wasm-zerograd, nx-wasm-tidy,
+ *                        tfjs-cpu, tfjs-wasm, sweep-read, sweep-rw)
  *   --no-training        skip the training workload
  *   --no-torch           skip the PyTorch reference (a python3 child process)
  *   --out=DIR            where to write latest.* (default bench/results; "-" writes nothing)
@@ -199,11 +200,12 @@ async function main(): Promise<void> {
   setup.push({ what: "tfjs cpu backend init", seconds: tf.cpu }, { what: "tfjs wasm backend init (fetch + compile + instantiate)", seconds: tf.wasm });
 
   const contenders: Contender[] = [jsLoop];
-  const nxKeys = ["nx-wasm-api", "nx-wasm-kernel", "nx-js-api", "nx-js-kernel", "sweep-read", "sweep-rw"];
+  const nxKeys = ["nx-wasm-api", "nx-wasm-kernel", "nx-js-api", "nx-js-kernel", "nx-wasm-gradnull", "nx-wasm-zerograd", "nx-wasm-tidy", "sweep-read", "sweep-rw"];
   if (nxKeys.some(wanted)) {
     setup.push(...(await import("./contenders/setup")).neurenixSetup());
     const nx = await import("./contenders/neurenix");
     contenders.push(nx.apiContender("wasm-simd"), nx.kernelContender("wasm-simd"), nx.apiContender("js"), nx.kernelContender("js"));
+    contenders.push(nx.userLoopContender("gradnull"), nx.userLoopContender("zerograd"), nx.userLoopContender("tidy"));
     const sweeps = await import("./contenders/sweep");
     contenders.push(sweeps.readSweep, sweeps.readWriteSweep);
   }

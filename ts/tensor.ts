@@ -17,11 +17,6 @@ import { checkTensor, describe, setTensorHooks } from "./errors";
 import { formatShape, sameShape, sizeOf, type Shape } from "./shape";
 import { allocStorage, freedBy, freeStorage, outsideHeap, touch, viewOf, type FreedBy, type Storage } from "./memory/storage";
 import { track, untracked } from "./memory/scope";
-
-// `using t = …` looks up Symbol.dispose; runtimes without it (older
-// browsers) get the registered symbol TypeScript's downlevel helper also
-// looks for. Node ≥ 18.18, Deno and current browsers have their own.
-(Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
 import { kernelsNow } from "./backend/select";
 import { needsGrad, runBackward, type BackwardFn, type Node } from "./autograd/graph";
 import * as unary from "./ops/unary";
@@ -30,6 +25,11 @@ import * as reduce from "./ops/reduce";
 import * as shapeOps from "./ops/shape_ops";
 import * as softmaxOps from "./ops/softmax";
 import { matmul } from "./ops/matmul";
+
+// `using t = …` looks up Symbol.dispose; runtimes without it (older
+// browsers) get the registered symbol TypeScript's downlevel helper also
+// looks for. Node ≥ 18.18, Deno and current browsers have their own.
+(Symbol as { dispose?: symbol }).dispose ??= Symbol.for("Symbol.dispose");
 
 /** Nested arrays of numbers, as accepted by `new Tensor(...)` and returned by `toArray()`. */
 export type NestedArray = number | NestedArray[];
@@ -100,6 +100,8 @@ export class Tensor {
    * parameters, optimizer state, leaf gradients, nx.keep.
    */
   pinned = false;
+  /** @internal The memory scope recording this tensor (ts/memory/scope.ts), if any. */
+  scope: object | null = null;
   private readonly owner: boolean;
   private gradValue: Tensor | null = null;
   private leafRequiresGrad = false;
@@ -339,8 +341,12 @@ export class Tensor {
           `backward: a gradient can be implied only for one-element outputs; this one has shape ${formatShape(this.shape)}: pass grad`,
         );
       }
-      seed = Tensor.empty(this.shape);
-      seed.data[0] = 1;
+      // A scalar loss (the usual case) takes the shared, pinned 1: no allocation.
+      if (this.shape.length === 0) seed = shapeOps.scalarOne();
+      else {
+        seed = Tensor.empty(this.shape);
+        seed.data[0] = 1;
+      }
     } else {
       checkTensor(grad, "backward: grad");
       if (!sameShape(grad.shape, this.shape)) {
@@ -349,7 +355,7 @@ export class Tensor {
       seed = grad;
     }
     runBackward(this, seed, accumulateGrad, (a, b) => a.add(b));
-    if (grad === undefined) seed.dispose();
+    if (grad === undefined && this.shape.length !== 0) seed.dispose();
   }
 
   /** A tensor sharing this one's storage, cut from the graph (requiresGrad false). */

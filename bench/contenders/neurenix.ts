@@ -1,12 +1,16 @@
 /**
  * neurenix contenders, per backend ("wasm-simd", "js"), two ways:
  *   API     the public API a user writes: `criterion(x, y)`, `loss.backward()`,
- *           `loss.item()` on tensors made once; x.grad is reset each call, as
- *           an optimizer's zeroGrad does (and disposed with the loss, so the
- *           heap stays flat within a sample of thousands of calls);
+ *           `loss.item()` on tensors made once; the loss and x.grad are
+ *           disposed each call (the tidiest loop);
  *   kernel  the backend object called directly on views of arrays resident in
  *           the shared wasm heap: the kernel's own cost, no Tensor, graph or
  *           validation. API − kernel is the API's overhead.
+ * and, for forward+gradient on wasm-simd, the synchronous loops users
+ * really write, disposing nothing (`userLoopContender`):
+ *   grad = null   `x.grad = null; crit(x, y).backward()` (PyTorch users' benchmark loop)
+ *   zeroGrad      `opt.zeroGrad(); crit(x, y).backward()` (a training loop)
+ *   tidy          `nx.tidy(() => { x.grad = null; crit(x, y).backward() })`
  * The wasm-simd backend object is the very one the API uses (picked up with
  * setBackend + kernelsNow), not a second instance of the module.
  */
@@ -141,6 +145,55 @@ export function apiContender(name: BackendName): Contender {
             };
       return {
         before: () => nx.setBackend(name),
+        run,
+        dispose: () => {
+          x.dispose();
+          y.dispose();
+        },
+      };
+    },
+  };
+}
+
+export type UserLoop = "gradnull" | "zerograd" | "tidy";
+const USER_LOOPS: Record<UserLoop, string> = { gradnull: "x.grad = null", zerograd: "zeroGrad()", tidy: "nx.tidy" };
+
+/** Forward+gradient through the API in the loops users write (see the header); nothing disposed. */
+export function userLoopContender(loop: UserLoop): Contender {
+  return {
+    key: `nx-wasm-${loop}`,
+    label: `neurenix wasm-simd (${USER_LOOPS[loop]} loop)`,
+    supports: (c) => c.mode === "fwdBwd",
+    prepare(c: Case): Runner {
+      const p = c.problem;
+      const loss = criterion(p);
+      const targetShape = p.loss === "ce" ? [p.shape[0], ...p.shape.slice(2)] : p.shape;
+      const x = new nx.Tensor(p.input, { shape: p.shape, requiresGrad: true });
+      const y = new nx.Tensor(p.target, { shape: targetShape });
+      const opt = new nx.optim.SGD([x], { lr: 0 });
+      const step = () => {
+        const out = loss(x, y);
+        out.backward();
+        return out.item();
+      };
+      const run =
+        loop === "gradnull"
+          ? () => {
+              x.grad = null;
+              return step();
+            }
+          : loop === "zerograd"
+            ? () => {
+                opt.zeroGrad();
+                return step();
+              }
+            : () =>
+                nx.tidy(() => {
+                  x.grad = null;
+                  return step();
+                });
+      return {
+        before: () => nx.setBackend("wasm-simd"),
         run,
         dispose: () => {
           x.dispose();

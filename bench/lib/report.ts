@@ -9,6 +9,9 @@ import { formatError, formatNumber, formatTime } from "./stats";
 export const COLUMNS: { key: string; short: string }[] = [
   { key: "loop", short: "JS loop" },
   { key: "nx-wasm-api", short: "nx wasm API" },
+  { key: "nx-wasm-gradnull", short: "nx wasm grad=null loop" },
+  { key: "nx-wasm-zerograd", short: "nx wasm zeroGrad loop" },
+  { key: "nx-wasm-tidy", short: "nx wasm tidy loop" },
   { key: "nx-wasm-kernel", short: "nx wasm kernel" },
   { key: "nx-js-api", short: "nx js API" },
   { key: "nx-js-kernel", short: "nx js kernel" },
@@ -122,7 +125,7 @@ function accuracyTable(r: Results, markdown: boolean): string {
 
 function targetsTable(r: Results, markdown: boolean): string {
   const rows = r.targets.map((t) => [t.target, t.goal, t.measured, t.met ? "met" : `missed: ${t.shortfall}`]);
-  return table(["target (issue 5)", "goal", "measured", "status"], rows, markdown);
+  return table(["target", "goal", "measured", "status"], rows, markdown);
 }
 
 function setupTable(r: Results, markdown: boolean): string {
@@ -157,8 +160,10 @@ Measured ${r.date} with \`npm run bench${r.quick ? " -- --quick" : ""}\` on ${m.
 (1-minute load average ${load}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node} (V8 ${m.v8}); neurenix ${m.neurenix} (${m.commit});
 TensorFlow.js ${r.versions.tfjs} cpu and wasm backends (wasm: SIMD build, single-threaded in Node)${torch}.
 One process${r.run === undefined ? "" : ` (${Math.round(r.run.seconds)} s, peak RSS ${r.run.peakRssMiB} MiB)`}, contenders interleaved round-robin, medians over up to ${r.settings.rounds} rounds after warm-up.
-"nx … API" is the public API (\`criterion(x, y)\`, \`loss.backward()\`, \`loss.item()\`); "nx … kernel" calls the backend
-on tensors already resident in wasm memory. The JS loop is a hand-written Float32Array loop (1×).
+"nx … API" is the public API (\`criterion(x, y)\`, \`loss.backward()\`, \`loss.item()\`, then the loss and
+\`x.grad\` disposed); the three "loop" columns are the synchronous loops users write, disposing nothing:
+\`x.grad = null; crit(x, y).backward()\`, \`opt.zeroGrad(); crit(x, y).backward()\`, and the first inside
+\`nx.tidy\`. "nx … kernel" calls the backend on tensors already resident in wasm memory. The JS loop is a hand-written Float32Array loop (1×).
 tfjs gets one-hot labels for cross entropy (it has no sparse-label loss) and channels-last K-dim logits.
 
 ### Targets

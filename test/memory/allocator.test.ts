@@ -1,7 +1,8 @@
 /**
  * The allocator (ts/wasm/memory.ts) on heaps of its own: blocks never
  * overlap, free space is reusable whatever the sizes (splitting and merging
- * neighbours), and growth adds free space at the end.
+ * neighbours), and growth adds free space at the end. Each block takes a
+ * 16-byte header before its payload (`heap.blockSize`).
  */
 import { describe, expect, it } from "vitest";
 import { Heap, KERNEL_RESERVED_BYTES } from "../../ts/wasm/memory";
@@ -15,8 +16,8 @@ function expectConsistent(heap: Heap, blocks: Map<number, number>): void {
   let end = KERNEL_RESERVED_BYTES;
   for (const [ptr, bytes] of sorted) {
     expect(ptr % 16).toBe(0);
-    expect(ptr).toBeGreaterThanOrEqual(end);
-    end = ptr + bytes;
+    expect(ptr - 16).toBeGreaterThanOrEqual(end);
+    end = ptr - 16 + heap.blockSize(bytes);
   }
   expect(end).toBeLessThanOrEqual(KERNEL_RESERVED_BYTES + heap.capacity);
   const s = heap.stats();
@@ -51,22 +52,22 @@ describe("allocator", () => {
     for (const ptr of blocks.keys()) heap.free(ptr);
     // Everything merged back into one block.
     expect(heap.stats().freeBlocks).toBe(1);
-    expect(heap.stats().largestFree).toBe(heap.capacity);
+    expect(heap.stats().largestFree).toBe(heap.capacity - 16);
   });
 
   it("merges a freed block with both neighbours", () => {
     const heap = new Heap(4 * MB);
     const [a, b, c] = [heap.tryAlloc(1000), heap.tryAlloc(1000), heap.tryAlloc(1000)];
     const guard = heap.tryAlloc(16); // keeps the three apart from the free tail
-    expect(b).toBe(a + 1008);
-    expect(c).toBe(b + 1008);
+    expect(b).toBe(a + 1024); // 1000 bytes + a 16-byte header, rounded to 16
+    expect(c).toBe(b + 1024);
     heap.free(a);
     heap.free(c);
-    expect(heap.tryAlloc(3000)).not.toBe(a); // two holes of 1008: no fit there
+    expect(heap.tryAlloc(3000)).not.toBe(a); // two holes of 1024: no fit there
     heap.free(b);
-    // a, b and c merged into one block of 3024 bytes.
+    // a, b and c merged into one block of 3072 bytes: a payload of 3056.
     const before = heap.stats().freeBlocks;
-    const merged = heap.tryAlloc(3024);
+    const merged = heap.tryAlloc(3056);
     expect(merged).toBe(a);
     expect(heap.stats().freeBlocks).toBe(before - 1);
     heap.free(guard);
@@ -77,8 +78,8 @@ describe("allocator", () => {
     const capacity = heap.capacity;
     for (let round = 0; round < 3; round++) {
       const small: number[] = [];
-      for (let ptr = heap.tryAlloc(1024); ptr >= 0; ptr = heap.tryAlloc(1024)) small.push(ptr);
-      expect(small.length).toBe(capacity / 1024);
+      for (let ptr = heap.tryAlloc(1008); ptr >= 0; ptr = heap.tryAlloc(1008)) small.push(ptr);
+      expect(small.length).toBe(Math.floor(capacity / 1024));
       // Free them in a scattered order.
       for (let i = 0; i < small.length; i += 2) heap.free(small[i]);
       for (let i = 1; i < small.length; i += 2) heap.free(small[i]);
@@ -87,7 +88,7 @@ describe("allocator", () => {
       expect(large.length).toBe(Math.floor(capacity / (3 * MB)));
       for (const ptr of large) heap.free(ptr);
       expect(heap.capacity).toBe(capacity);
-      expect(heap.stats().largestFree).toBe(capacity);
+      expect(heap.stats().largestFree).toBe(capacity - 16);
     }
   });
 
@@ -99,7 +100,7 @@ describe("allocator", () => {
     const first = heap.tryAlloc(100_000);
     const second = heap.tryAlloc(100_000);
     expect(first).toBe(big);
-    expect(second).toBe(big + 100_000);
+    expect(second).toBe(big + heap.blockSize(100_000));
     heap.free(guard);
   });
 
@@ -109,7 +110,7 @@ describe("allocator", () => {
     expect(heap.grow(MB)).toBe(true);
     expect(heap.capacity).toBeGreaterThanOrEqual(2 * capacity);
     const grown = heap.capacity;
-    const all = heap.tryAlloc(grown); // nothing free at the end now
+    const all = heap.tryAlloc(grown - 16); // nothing free at the end now
     expect(all).toBeGreaterThan(0);
     heap.setLimit(grown + MB);
     expect(heap.grow(4 * MB)).toBe(false);
@@ -126,10 +127,13 @@ describe("allocator", () => {
     heap.setLimit(2 * MB);
     expect(heap.capacity).toBe(2 * MB);
     expect(heap.tryAlloc(2 * MB)).toBe(-1);
+    const rest = heap.tryAlloc(MB - 32); // what is left: 2 MB less the first block
+    expect(rest).toBeGreaterThan(0);
     expect(() => heap.setLimit(MB / 2)).toThrow(/in use/);
     heap.setLimit(null);
-    expect(heap.capacity).toBe(8 * MB - KERNEL_RESERVED_BYTES);
+    expect(heap.capacity).toBe(8 * MB - KERNEL_RESERVED_BYTES - 16);
     heap.free(ptr);
-    expect(heap.stats().largestFree).toBe(heap.capacity);
+    heap.free(rest);
+    expect(heap.stats().largestFree).toBe(heap.capacity - 16);
   });
 });

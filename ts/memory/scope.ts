@@ -21,8 +21,9 @@ import type { Tensor } from "../tensor";
 import type { FreedBy } from "./storage";
 import { describe, isTensor } from "../errors";
 
+/** The tensors recorded in a scope; each tensor also points to its scope (`t.scope`) for O(1) membership. */
 interface Scope {
-  readonly tensors: Set<Tensor>;
+  readonly tensors: Tensor[];
 }
 
 const stack: Scope[] = [];
@@ -31,12 +32,18 @@ let paused = 0;
 
 /** Records `t` in the innermost scope (new tensors, and temporaries handed to backward's scope). */
 export function track(t: Tensor): void {
-  if (stack.length > 0 && paused === 0) stack[stack.length - 1].tensors.add(t);
+  if (stack.length > 0 && paused === 0) record(stack[stack.length - 1], t);
 }
 
-/** Whether `t` was made in the innermost scope (and is still recorded there). */
+function record(scope: Scope, t: Tensor): void {
+  if (t.scope === scope) return;
+  t.scope = scope;
+  scope.tensors.push(t);
+}
+
+/** Whether `t` is recorded in the innermost scope. */
 export function inCurrentScope(t: Tensor): boolean {
-  return stack.length > 0 && stack[stack.length - 1].tensors.has(t);
+  return stack.length > 0 && t.scope === stack[stack.length - 1];
 }
 
 /** Runs `fn` with recording paused: what it makes belongs to no scope. */
@@ -50,7 +57,7 @@ export function untracked<T>(fn: () => T): T {
 }
 
 export function openScope(): Scope {
-  const scope: Scope = { tensors: new Set() };
+  const scope: Scope = { tensors: [] };
   stack.push(scope);
   return scope;
 }
@@ -64,12 +71,14 @@ export function closeScope(scope: Scope, survivors: readonly Tensor[], by: Freed
   if (stack[stack.length - 1] !== scope) throw new Error("neurenix internal: scopes closed out of order");
   stack.pop();
   const spared = new Set(survivors.map((t) => t.storage));
-  for (const t of scope.tensors) if (t.pinned) spared.add(t.storage);
+  for (const t of scope.tensors) if (t.pinned && t.scope === scope) spared.add(t.storage);
   const parent = stack.length > 0 ? stack[stack.length - 1] : null;
   for (const t of scope.tensors) {
+    if (t.scope !== scope) continue; // recorded again by an inner scope since
+    t.scope = null;
     if (t.pinned) continue;
     if (spared.has(t.storage)) {
-      if (parent !== null && paused === 0) parent.tensors.add(t);
+      if (parent !== null && paused === 0) record(parent, t);
       continue;
     }
     t.free(by);

@@ -68,23 +68,8 @@ class Block {
   /** The resident view and the heap generation it was taken in. */
   view: Float32Array | null = null;
   viewGeneration = -1;
-  /** What the registry holds: points back to this block only while it is resident. */
-  readonly record: Record;
 
-  constructor(readonly length: number) {
-    this.record = { block: this, bytes: 0 };
-  }
-}
-
-/**
- * The registry's held value. Moving out clears `block`, so nothing the
- * registry holds reaches a moved-out copy (the copy must die with the
- * tensor); the callback then only counts the moved-out bytes down.
- */
-interface Record {
-  block: Block | null;
-  /** The moved-out bytes to count down. */
-  bytes: number;
+  constructor(readonly length: number) {}
 }
 
 const resident: Block[] = [];
@@ -104,17 +89,17 @@ const RECENT_USES = 64;
 const counters = { reclaims: 0, storagesMovedOut: 0, bytesMovedOut: 0, storagesMovedIn: 0, bytesMovedIn: 0 };
 
 /**
- * Frees the block of a storage the collector found unreachable (callbacks
- * run between tasks), or counts a moved-out one down (its copy went with it).
+ * Frees the block of a resident storage the collector found unreachable
+ * (callbacks run between tasks). It holds the block, never a moved-out copy:
+ * moving out unregisters the block (the copy must die with the tensor).
  */
-const registry = new FinalizationRegistry<Record>((record) => {
-  const b = record.block;
-  if (b !== null) {
-    if (b.freedBy === null) release(b, "the autograd engine");
-  } else {
-    movedOutCount--;
-    movedOutBytes -= record.bytes;
-  }
+const registry = new FinalizationRegistry<Block>((b) => {
+  if (b.freedBy === null) release(b, "the autograd engine");
+});
+/** Counts moved-out storages down once the collector took their copy (the registry watches the copy itself). */
+const movedOutRegistry = new FinalizationRegistry<number>((bytes) => {
+  movedOutCount--;
+  movedOutBytes -= bytes;
 });
 
 function addResident(b: Block, ptr: number): void {
@@ -122,7 +107,6 @@ function addResident(b: Block, ptr: number): void {
   b.index = resident.length;
   resident.push(b);
   residentBytes += b.length * 4;
-  b.record.block = b;
 }
 
 function removeResident(b: Block): void {
@@ -144,7 +128,7 @@ export function allocStorage(length: number): Storage {
   addResident(b, allocBlock(length * 4));
   b.lastUse = ++useClock;
   const storage = new Storage(b);
-  registry.register(storage, b.record, b.record);
+  registry.register(storage, b, b);
   return storage;
 }
 
@@ -155,7 +139,7 @@ export function allocStorage(length: number): Storage {
 export function viewOf(storage: Storage): Float32Array {
   const b = storage.block;
   b.lastUse = ++useClock;
-  if (b.ptr < 0) moveIn(b);
+  if (b.ptr < 0) moveIn(storage);
   if (b.viewGeneration !== heap.generation || b.view === null) {
     b.view = heap.f32(b.ptr, b.length);
     b.viewGeneration = heap.generation;
@@ -177,7 +161,7 @@ export function outsideHeap<T extends ArrayLike<number>>(values: T): T {
 export function touch(storage: Storage): void {
   const b = storage.block;
   b.lastUse = ++useClock;
-  if (b.ptr < 0 && b.freedBy === null) moveIn(b);
+  if (b.ptr < 0 && b.freedBy === null) moveIn(storage);
 }
 
 /** What freed the storage, or null while it is alive. */
@@ -189,8 +173,9 @@ export function freedBy(storage: Storage): FreedBy | null {
 export function freeStorage(storage: Storage, by: FreedBy): void {
   const b = storage.block;
   if (b.freedBy !== null) return;
-  registry.unregister(b.record);
-  if (b.ptr < 0) {
+  if (b.ptr >= 0) registry.unregister(b);
+  else {
+    movedOutRegistry.unregister(b);
     movedOutCount--;
     movedOutBytes -= b.length * 4;
   }
@@ -203,26 +188,30 @@ function release(b: Block, by: FreedBy): void {
   b.movedOut = null;
 }
 
-function moveIn(b: Block): void {
+function moveIn(storage: Storage): void {
+  const b = storage.block;
   const ptr = allocBlock(b.length * 4);
   heap.f32(ptr, b.length).set(b.movedOut!);
+  movedOutRegistry.unregister(b);
   b.movedOut = null;
   movedOutCount--;
   movedOutBytes -= b.length * 4;
   addResident(b, ptr);
+  registry.register(storage, b, b);
   counters.storagesMovedIn++;
   counters.bytesMovedIn += b.length * 4;
 }
 
 /**
  * Moves the floats out to JavaScript memory and frees the block. Only the
- * storage reaches the copy (the registry's record lets go of the block), so
- * the collector frees it with the tensor.
+ * storage reaches the copy (the registry lets go of the block), so the
+ * collector frees it with the tensor.
  */
 function moveOut(b: Block): void {
-  b.movedOut = heap.f32(b.ptr, b.length).slice();
-  b.record.block = null;
-  b.record.bytes = b.length * 4;
+  const copy = heap.f32(b.ptr, b.length).slice();
+  b.movedOut = copy;
+  registry.unregister(b);
+  movedOutRegistry.register(copy, b.length * 4, b);
   removeResident(b);
   movedOutCount++;
   movedOutBytes += b.length * 4;

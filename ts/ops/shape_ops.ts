@@ -12,8 +12,8 @@ import { broadcastStrides, contiguousStrides, formatShape, normalizeDim, sizeOf,
 import { untracked } from "../memory/scope";
 
 let one: Tensor | null = null;
-/** A persistent scalar 1, broadcast with stride 0 by the copy kernels. */
-function scalarOne(): Tensor {
+/** A persistent scalar 1 (pinned; never written): broadcast with stride 0 by the copy kernels, and backward's implied seed. */
+export function scalarOne(): Tensor {
   if (one === null || one.isDisposed) {
     one = untracked(() => new Tensor(1));
     one.pinned = true;

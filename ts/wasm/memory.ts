@@ -10,21 +10,26 @@
  * tensors are carved out above, up to `end` (the memory's size, or the
  * test-only limit).
  *
- * The allocator is a two-level segregated fit (TLSF, Masmano et al. 2004):
- * free blocks sit in bins by size class (exact classes of 16 bytes below
- * 256 bytes, then 8 classes per power of two); a bitmap finds the first
- * non-empty bin that is large enough in O(1); a block larger than asked is
- * split, and a freed block merges with free neighbours on both sides, so
- * free space is reusable whatever the sizes (many small blocks freed make
- * room for large ones, and back). All free space, including the part of the
- * memory never used yet, is ordinary free blocks: growing the memory frees
- * the new pages (merged with a free block at the old end).
+ * The allocator is a two-level segregated fit (TLSF, Masmano et al. 2004)
+ * with its bookkeeping inside the memory, as C allocators keep it: every
+ * block starts with a 16-byte header (its size, a "free" bit and a "the
+ * block before me is free" bit; free blocks also link to the previous and
+ * next free block of their bin there) and a free block ends with its size
+ * (a footer), so both neighbours of a freed block are found in O(1) and
+ * merged with it. Free blocks sit in bins by size class (exact classes of
+ * 16 bytes below 256 bytes, then 8 classes per power of two); a bitmap finds
+ * the first non-empty bin that is large enough; a larger block is split.
+ * So free space is reusable whatever the sizes (many small blocks freed make
+ * room for large ones, and back), and an allocation costs a few array reads,
+ * no JS object. A 16-byte used block at `end − 16` (the sentinel) stops
+ * merging; growing turns it into free space and puts a new one at the end.
  *
  * This class only hands out addresses. When nothing fits, `tryAlloc`
  * returns -1 and the caller (ts/memory/storage.ts) decides whether to make
  * room by moving tensors out or to `grow`. It runs on the calling thread
  * only: a threaded build shares the memory with workers but keeps this one
- * owner of its layout.
+ * owner of its layout (kernels never write outside the views they are given,
+ * so they never touch a header).
  *
  * Growing a non-shared memory DETACHES every view of the old buffer; views
  * are taken through `f32()` just before use and re-taken when `generation`
@@ -52,39 +57,44 @@ function binOf(size: number): number {
   return SMALL_BINS + (fl - 8) * SUBCLASSES + sl;
 }
 
-export function roundSize(bytes: number): number {
-  return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
-}
+/** Header bytes before every block's payload (keeps payloads 16-byte aligned). */
+const HEADER = 16;
+/** A free block holds its header and a footer: the smallest block. */
+const MIN_BLOCK = 32;
+const FREE = 1;
+const PREV_FREE = 2;
+const FLAGS = 15;
 
 export class Heap {
   readonly memory: WebAssembly.Memory;
   /** Bumped whenever the memory grows (and old views of a non-shared memory are detached). */
   generation = 0;
-  /** Where blocks may end: the memory's size, or less under the test-only limit. */
+  /** Where blocks end (the sentinel's end): the memory's size, or less under the test-only limit. */
   private end: number;
   private limitEnd = MAX_MEMORY_BYTES;
-
-  /** start → size of every free block, and end → start to find a left neighbour. */
-  private readonly freeSize = new Map<number, number>();
-  private readonly freeByEnd = new Map<number, number>();
-  /** Free block starts per bin, and a bitmap of the non-empty bins. */
-  private readonly bins: Set<number>[] = Array.from({ length: BIN_COUNT }, () => new Set<number>());
+  /** The memory as 32-bit words (re-taken after growth). Header words: size|flags, –, next free, previous free. */
+  private w: Uint32Array;
+  /** First free block (header address) of each bin, 0 when empty, and a bitmap of the non-empty bins. */
+  private readonly binHead = new Uint32Array(BIN_COUNT);
   private readonly nonEmpty = new Uint32Array(Math.ceil(BIN_COUNT / 32));
-  /** start → size of every block in use. */
-  private readonly used = new Map<number, number>();
   private bytesUsed = 0;
+  private blocksUsed = 0;
   private bytesFree = 0;
+  private blocksFree = 0;
 
   constructor(initialBytes = 16 * 1024 * 1024) {
     const pages = Math.ceil(Math.max(initialBytes, 2 * KERNEL_RESERVED_BYTES) / PAGE);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: MAX_PAGES });
+    this.w = new Uint32Array(this.memory.buffer);
     this.end = pages * PAGE;
-    this.insertFree(KERNEL_RESERVED_BYTES, this.end - KERNEL_RESERVED_BYTES);
+    this.writeSentinel(this.end - HEADER, 0);
+    this.bytesUsed = 0; // the sentinel is counted as capacity's, not as a block in use
+    this.addFree(KERNEL_RESERVED_BYTES, this.end - HEADER - KERNEL_RESERVED_BYTES);
   }
 
-  /** Bytes blocks may occupy now (the memory above the kernels' reserve, within the limit). */
+  /** Bytes blocks may occupy now (the memory above the kernels' reserve, within the limit, less the sentinel). */
   get capacity(): number {
-    return this.end - KERNEL_RESERVED_BYTES;
+    return this.end - HEADER - KERNEL_RESERVED_BYTES;
   }
 
   /** Bytes the capacity may still grow by. */
@@ -92,52 +102,73 @@ export class Heap {
     return Math.min(this.limitEnd, MAX_MEMORY_BYTES) - this.end;
   }
 
+  /** Bytes in blocks in use, headers included. */
   get usedBytes(): number {
     return this.bytesUsed;
   }
 
   get usedBlocks(): number {
-    return this.used.size;
+    return this.blocksUsed;
   }
 
-  /** The size `bytes` takes once rounded to the allocator's granularity. */
+  /** The bytes a block for `bytes` takes, header included. */
   blockSize(bytes: number): number {
-    return roundSize(bytes);
+    return Math.max(MIN_BLOCK, Math.ceil((bytes + HEADER) / ALIGN) * ALIGN);
   }
 
-  /** A 16-byte-aligned block of at least `bytes`, or -1 when no free block fits. */
+  /** A 16-byte-aligned payload of at least `bytes`, or -1 when no free block fits. */
   tryAlloc(bytes: number): number {
-    if (!(bytes <= MAX_MEMORY_BYTES)) return -1; // NaN too
-    const size = roundSize(bytes);
-    const start = this.findFree(size);
-    if (start < 0) return -1;
-    const have = this.freeSize.get(start)!;
-    this.removeFree(start, have);
-    if (have > size) this.insertFree(start + size, have - size);
-    this.used.set(start, size);
-    this.bytesUsed += size;
-    return start;
+    if (!(bytes >= 0 && bytes <= MAX_MEMORY_BYTES)) return -1; // NaN too
+    const size = this.blockSize(bytes);
+    const h = this.findFree(size);
+    if (h === 0) return -1;
+    const have = this.w[h >>> 2] & ~FLAGS;
+    this.removeFree(h, have);
+    const taken = have - size >= MIN_BLOCK ? size : have;
+    this.w[h >>> 2] = taken; // in use; the block before a free block is never free
+    if (taken < have) this.addFree(h + taken, have - taken); // the rest stays free
+    this.bytesUsed += taken;
+    this.blocksUsed++;
+    return h + HEADER;
   }
 
-  /** Returns a block; it merges with free neighbours. Freeing an unknown address is ignored. */
+  /** Returns a block; it merges with free neighbours. */
   free(ptr: number): void {
-    const size = this.used.get(ptr);
-    if (size === undefined) return;
-    this.used.delete(ptr);
+    const w = this.w;
+    let h = ptr - HEADER;
+    const word = w[h >>> 2];
+    if (word & FREE || ptr < KERNEL_RESERVED_BYTES + HEADER || ptr >= this.end) return; // not a block in use
+    let size = word & ~FLAGS;
     this.bytesUsed -= size;
-    this.insertFree(ptr, size);
+    this.blocksUsed--;
+    const next = h + size;
+    const nextWord = w[next >>> 2];
+    if (nextWord & FREE) {
+      const nextSize = nextWord & ~FLAGS;
+      this.removeFree(next, nextSize);
+      size += nextSize;
+    }
+    if (word & PREV_FREE) {
+      const prevSize = w[(h - 4) >>> 2];
+      h -= prevSize;
+      this.removeFree(h, prevSize);
+      size += prevSize;
+    }
+    this.addFree(h, size);
   }
 
   /**
    * Grows the memory so that a block of `bytes` fits at its end (at least
-   * doubling, within the limit). Returns false when the limit
-   * (4 GiB, or the test-only one) does not allow it.
+   * doubling, within the limit). Returns false when the limit (4 GiB, or
+   * the test-only one) does not allow it.
    */
   grow(bytes: number, atLeastDouble = true): boolean {
     const ceiling = Math.min(this.limitEnd, MAX_MEMORY_BYTES);
+    const sentinel = this.end - HEADER;
+    const w = this.w;
     // A free block at the end merges with the new space: count it in.
-    const tailStart = this.freeByEnd.get(this.end) ?? this.end;
-    const wanted = Math.ceil((tailStart + bytes) / PAGE) * PAGE;
+    const tailStart = w[sentinel >>> 2] & PREV_FREE ? sentinel - w[(sentinel - 4) >>> 2] : sentinel;
+    const wanted = Math.ceil((tailStart + this.blockSize(bytes) + HEADER) / PAGE) * PAGE;
     if (wanted > ceiling) return false;
     const target = atLeastDouble ? Math.min(ceiling, Math.max(wanted, 2 * this.end)) : wanted;
     const have = this.memory.buffer.byteLength;
@@ -148,9 +179,9 @@ export class Heap {
         return false; // the engine refused (address space): as if at the limit
       }
       this.generation++;
+      this.w = new Uint32Array(this.memory.buffer);
     }
-    this.insertFree(this.end, target - this.end);
-    this.end = target;
+    this.moveSentinel(target);
     return true;
   }
 
@@ -159,26 +190,22 @@ export class Heap {
    * reserve (null lifts the cap). Fails if a block in use lies beyond it.
    */
   setLimit(bytes: number | null): void {
-    const limitEnd = bytes === null ? MAX_MEMORY_BYTES : KERNEL_RESERVED_BYTES + roundSize(bytes);
+    const limitEnd = bytes === null ? MAX_MEMORY_BYTES : KERNEL_RESERVED_BYTES + Math.ceil(bytes / ALIGN) * ALIGN + HEADER;
     if (limitEnd < this.end) {
-      for (const [start, size] of this.used) {
-        if (start + size > limitEnd) throw new RangeError(`setLimit: a block in use ends at ${start + size}, beyond ${limitEnd}`);
+      const w = this.w;
+      const sentinel = this.end - HEADER;
+      const tailStart = w[sentinel >>> 2] & PREV_FREE ? sentinel - w[(sentinel - 4) >>> 2] : sentinel;
+      if (tailStart > limitEnd - HEADER) {
+        throw new RangeError(`setLimit: a block in use ends at ${tailStart}, beyond ${limitEnd - HEADER}`);
       }
-      // Cut the free space beyond the new end.
-      for (const [start, size] of [...this.freeSize]) {
-        if (start + size <= limitEnd) continue;
-        this.removeFree(start, size);
-        if (start < limitEnd) this.insertFree(start, limitEnd - start);
-      }
-      this.end = limitEnd;
+      if (tailStart < sentinel) this.removeFree(tailStart, sentinel - tailStart);
+      const newSentinel = limitEnd - HEADER - tailStart >= MIN_BLOCK ? limitEnd - HEADER : tailStart;
+      if (newSentinel > tailStart) this.addFree(tailStart, newSentinel - tailStart);
+      this.writeSentinel(newSentinel, newSentinel > tailStart ? PREV_FREE : 0);
+      this.end = newSentinel + HEADER;
     }
     this.limitEnd = limitEnd;
-    if (bytes === null && this.end < this.memory.buffer.byteLength) {
-      // Give back what the memory already has beyond the old cap.
-      const have = this.memory.buffer.byteLength;
-      this.insertFree(this.end, have - this.end);
-      this.end = have;
-    }
+    if (bytes === null && this.end < this.memory.buffer.byteLength) this.moveSentinel(this.memory.buffer.byteLength);
   }
 
   /** A Float32Array view of `length` floats at `ptr`, valid until the memory grows. */
@@ -193,34 +220,38 @@ export class Heap {
 
   /** Allocator figures, for nx.memory(), tests and benchmarks. */
   stats(): { usedBytes: number; usedBlocks: number; freeBytes: number; freeBlocks: number; largestFree: number; capacity: number } {
-    let largest = 0;
-    for (const size of this.freeSize.values()) if (size > largest) largest = size;
     return {
       usedBytes: this.bytesUsed,
-      usedBlocks: this.used.size,
+      usedBlocks: this.blocksUsed,
       freeBytes: this.bytesFree,
-      freeBlocks: this.freeSize.size,
-      largestFree: largest,
+      freeBlocks: this.blocksFree,
+      largestFree: this.largestFreePayload(),
       capacity: this.capacity,
     };
   }
 
-  /** The start of a free block of at least `size` bytes, or -1. */
-  private findFree(size: number): number {
-    // Good fit first: the bin of `size` itself may hold a block that is large enough.
-    const own = binOf(size);
-    const ownBin = this.bins[own];
-    if (ownBin.size > 0) {
-      let looked = 0;
-      for (const start of ownBin) {
-        if (this.freeSize.get(start)! >= size) return start;
-        if (++looked === 8) break; // bounded: the next bins hold blocks that surely fit
-      }
+  /** The largest payload one allocation could get now. */
+  private largestFreePayload(): number {
+    for (let bin = BIN_COUNT - 1; bin >= 0; bin--) {
+      let largest = 0;
+      for (let h = this.binHead[bin]; h !== 0; h = this.w[(h + 8) >>> 2]) largest = Math.max(largest, this.w[h >>> 2] & ~FLAGS);
+      if (largest > 0) return largest - HEADER;
     }
-    // Then any block of the next non-empty bin: every block there fits.
+    return 0;
+  }
+
+  /** The header of a free block of at least `size` bytes, or 0. */
+  private findFree(size: number): number {
+    const w = this.w;
+    // Good fit first: the bin of `size` itself may hold a block that is large enough
+    // (bounded: the next bins hold blocks that surely fit).
+    const own = binOf(size);
+    let looked = 0;
+    for (let h = this.binHead[own]; h !== 0 && looked < 8; h = w[(h + 8) >>> 2], looked++) {
+      if ((w[h >>> 2] & ~FLAGS) >= size) return h;
+    }
     const bin = this.firstNonEmpty(own + 1);
-    if (bin < 0) return -1;
-    return this.bins[bin].values().next().value as number;
+    return bin < 0 ? 0 : this.binHead[bin];
   }
 
   private firstNonEmpty(from: number): number {
@@ -234,37 +265,55 @@ export class Heap {
     return word * 32 + (31 - Math.clz32(bits & -bits));
   }
 
-  /** Adds free space [start, start + size), merged with free neighbours. */
-  private insertFree(start: number, size: number): void {
-    if (size <= 0) return;
-    const leftStart = this.freeByEnd.get(start);
-    if (leftStart !== undefined) {
-      const leftSize = this.freeSize.get(leftStart)!;
-      this.removeFree(leftStart, leftSize);
-      start = leftStart;
-      size += leftSize;
-    }
-    const rightSize = this.freeSize.get(start + size);
-    if (rightSize !== undefined) {
-      this.removeFree(start + size, rightSize);
-      size += rightSize;
-    }
-    this.freeSize.set(start, size);
-    this.freeByEnd.set(start + size, start);
+  /** Makes [h, h + size) a free block (its neighbours are not free) and puts it in its bin. */
+  private addFree(h: number, size: number): void {
+    const w = this.w;
+    w[h >>> 2] = size | FREE; // the block before is in use (or it would have merged)
+    w[(h + size - 4) >>> 2] = size;
+    w[(h + size) >>> 2] |= PREV_FREE;
     const bin = binOf(size);
-    this.bins[bin].add(start);
+    const head = this.binHead[bin];
+    w[(h + 8) >>> 2] = head;
+    w[(h + 12) >>> 2] = 0;
+    if (head !== 0) w[(head + 12) >>> 2] = h;
+    this.binHead[bin] = h;
     this.nonEmpty[bin >>> 5] |= 1 << (bin & 31);
     this.bytesFree += size;
+    this.blocksFree++;
   }
 
-  private removeFree(start: number, size: number): void {
-    this.freeSize.delete(start);
-    this.freeByEnd.delete(start + size);
+  /** Takes a free block out of its bin (the caller rewrites its header). */
+  private removeFree(h: number, size: number): void {
+    const w = this.w;
     const bin = binOf(size);
-    const set = this.bins[bin];
-    set.delete(start);
-    if (set.size === 0) this.nonEmpty[bin >>> 5] &= ~(1 << (bin & 31));
+    const next = w[(h + 8) >>> 2];
+    const prev = w[(h + 12) >>> 2];
+    if (prev !== 0) w[(prev + 8) >>> 2] = next;
+    else this.binHead[bin] = next;
+    if (next !== 0) w[(next + 12) >>> 2] = prev;
+    if (this.binHead[bin] === 0) this.nonEmpty[bin >>> 5] &= ~(1 << (bin & 31));
+    w[(h + size) >>> 2] &= ~PREV_FREE;
     this.bytesFree -= size;
+    this.blocksFree--;
+  }
+
+  private writeSentinel(at: number, flags: number): void {
+    this.w[at >>> 2] = HEADER | flags; // a 16-byte block in use
+  }
+
+  /** Moves the sentinel to `newEnd − 16`, freeing the space in between (merged with a free tail). */
+  private moveSentinel(newEnd: number): void {
+    const w = this.w;
+    const sentinel = this.end - HEADER;
+    let start = sentinel;
+    if (w[sentinel >>> 2] & PREV_FREE) {
+      const tail = w[(sentinel - 4) >>> 2];
+      start -= tail;
+      this.removeFree(start, tail);
+    }
+    this.writeSentinel(newEnd - HEADER, 0);
+    this.addFree(start, newEnd - HEADER - start);
+    this.end = newEnd;
   }
 }
 
