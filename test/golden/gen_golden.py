@@ -590,6 +590,53 @@ def tensor_op_cases():
         cases.append(op_case(f"{op}(dim=-1) (2,33)", op, lambda a, fn=fn: fn(a, dim=-1), [rng.randn(2, 33, scale=3)], {"dim": -1}, rng))
         big = torch.tensor([[1e4, -1e4, 0.0], [88, 87, -88]])
         cases.append(op_case(f"{op}(dim=1) extreme", op, lambda a, fn=fn: fn(a, dim=1), [big], {"dim": 1}, rng))
+
+    # Ops for custom and composite losses.
+    x = torch.tensor([[-2.0, -1.0, -0.5, 0.0], [0.5, 1.0, 1.5, 3.0]])
+    cases.append(op_case("clamp(-1, 1) (bounds included)", "clamp", lambda a: a.clamp(-1.0, 1.0), [x], {"min": -1.0, "max": 1.0}, rng))
+    cases.append(op_case("clamp(min=0)", "clamp", lambda a: a.clamp(min=0.0), [rng.randn(33)], {"min": 0.0}, rng))
+    cases.append(op_case("clamp(max=0.5)", "clamp", lambda a: a.clamp(max=0.5), [rng.randn(3, 5)], {"max": 0.5}, rng))
+    a, b = rng.randn(3, 4), rng.randn(3, 4)
+    b[0, 0], b[1, 2] = a[0, 0], a[1, 2]  # ties share the gradient
+    for op, fn in [("maximum", torch.maximum), ("minimum", torch.minimum)]:
+        cases.append(op_case(f"{op} same shape with ties", op, fn, [a, b], rng=rng))
+        cases.append(op_case(f"{op} broadcast (3,1),(4)", op, fn, [rng.randn(3, 1), rng.randn(4)], rng=rng))
+        cases.append(op_case(f"{op} scalar number", op, lambda t, fn=fn: fn(t, torch.tensor(0.25, dtype=t.dtype)), [rng.randn(33)], {"scalar": 0.25}, rng))
+    cond = (rng.randn(3, 4) > 0).float()
+    cases.append(op_case("where same shape", "where", lambda t, u: torch.where(cond.bool(), t, u), [rng.randn(3, 4), rng.randn(3, 4)],
+                         {"condition": enc(cond, True)}, rng))
+    cond2 = (rng.randn(3, 1) > 0).float()
+    cases.append(op_case("where broadcast (3,1) (4) (3,4)", "where", lambda t, u: torch.where(cond2.bool(), t, u), [rng.randn(4), rng.randn(3, 4)],
+                         {"condition": enc(cond2, True)}, rng))
+    cases.append(op_case("softplus", "softplus", F.softplus, [rng.randn(33, scale=5)], rng=rng))
+    cases.append(op_case("softplus beta 2 threshold 5", "softplus", lambda t: F.softplus(t, beta=2, threshold=5),
+                         [torch.tensor([-4.0, -1, 0, 1, 2.4, 2.6, 10, 30])], {"beta": 2, "threshold": 5}, rng))
+    cases.append(op_case("logSigmoid", "logSigmoid", F.logsigmoid, [torch.tensor([-30.0, -5, -1, 0, 1, 5, 30, 88])], rng=rng))
+    cases.append(op_case("norm() p=2", "norm", lambda t: t.norm(), [rng.randn(3, 4)], rng=rng))
+    z = rng.randn(3, 4)
+    z[1] = 0.0  # a zero row: gradient 0, as PyTorch
+    cases.append(op_case("norm(2, dim=1, keepdim) zero row", "norm", lambda t: t.norm(2, dim=1, keepdim=True), [z], {"p": 2, "dim": 1, "keepdim": True}, rng))
+    cases.append(op_case("norm(1, dim=0)", "norm", lambda t: t.norm(1, dim=0), [rng.randn(3, 4)], {"p": 1, "dim": 0}, rng))
+    cases.append(op_case("norm(3, dim=-1)", "norm", lambda t: t.norm(3, dim=-1), [rng.randn(2, 3, 5)], {"p": 3, "dim": -1}, rng))
+    ties = torch.tensor([[1.0, -3, 3, 2], [0.5, -0.25, 0.1, 0.2]])
+    cases.append(op_case("norm(inf, dim=1) ties", "norm", lambda t: t.norm(float("inf"), dim=1), [ties], {"p": "Infinity", "dim": 1}, rng))
+    idx = torch.tensor([[0.0], [3], [2]])
+    cases.append(op_case("gather(1) (3,4) by (3,1)", "gather", lambda t: t.gather(1, idx.long()), [rng.randn(3, 4)],
+                         {"dim": 1, "index": enc(idx, True)}, rng))
+    idx0 = torch.tensor([[0.0, 1, 1], [2, 0, 0], [0, 0, 1], [1, 1, 1]])
+    cases.append(op_case("gather(0) repeated indices", "gather", lambda t: t.gather(0, idx0.long()), [rng.randn(3, 3)],
+                         {"dim": 0, "index": enc(idx0, True)}, rng))
+    cases.append(op_case("squeeze() (1,3,1,2)", "squeeze", lambda t: t.squeeze(), [rng.randn(1, 3, 1, 2)], rng=rng))
+    cases.append(op_case("squeeze(2) (1,3,1,2)", "squeeze", lambda t: t.squeeze(2), [rng.randn(1, 3, 1, 2)], {"dim": 2}, rng))
+    cases.append(op_case("unsqueeze(-1) (3,2)", "unsqueeze", lambda t: t.unsqueeze(-1), [rng.randn(3, 2)], {"dim": -1}, rng))
+    cases.append(op_case("narrow(1, 1, 2) (3,5)", "narrow", lambda t: t.narrow(1, 1, 2), [rng.randn(3, 5)], {"dim": 1, "start": 1, "length": 2}, rng))
+    cases.append(op_case("slice(0, -2) (4,3) = x[-2:]", "slice", lambda t: t[-2:], [rng.randn(4, 3)], {"dim": 0, "start": -2}, rng))
+    cases.append(op_case("slice(1, 1, 100) (2,3,4) = x[:, 1:100]", "slice", lambda t: t[:, 1:100], [rng.randn(2, 3, 4)],
+                         {"dim": 1, "start": 1, "end": 100}, rng))
+    cases.append(op_case("cat dim 0", "cat", lambda *ts: torch.cat(ts, 0), [rng.randn(2, 3), rng.randn(1, 3), rng.randn(3, 3)], {"dim": 0}, rng))
+    cases.append(op_case("cat dim 1", "cat", lambda *ts: torch.cat(ts, 1), [rng.randn(2, 3), rng.randn(2, 1)], {"dim": 1}, rng))
+    cases.append(op_case("stack dim 0", "stack", lambda *ts: torch.stack(ts, 0), [rng.randn(2, 3), rng.randn(2, 3), rng.randn(2, 3)], {"dim": 0}, rng))
+    cases.append(op_case("stack dim -1", "stack", lambda *ts: torch.stack(ts, -1), [rng.randn(4), rng.randn(4)], {"dim": -1}, rng))
     return cases
 
 

@@ -41,7 +41,25 @@ export interface MultiLossCase {
 export interface OpCase {
   name: string;
   op: string;
-  args: { scalar?: number; exponent?: number; dim?: number; keepdim?: boolean; shape?: number[] };
+  args: {
+    scalar?: number;
+    exponent?: number;
+    dim?: number;
+    keepdim?: boolean;
+    shape?: number[];
+    min?: number;
+    max?: number;
+    /** A norm's p; "Infinity" for ∞. */
+    p?: number | string;
+    start?: number;
+    end?: number;
+    length?: number;
+    beta?: number;
+    threshold?: number;
+    /** Non-differentiable tensor arguments (where's condition, gather's index). */
+    condition?: Packed;
+    index?: Packed;
+  };
   inputs: Packed[];
   R: Packed;
   output: Packed;

@@ -28,3 +28,6 @@ export const softmax = (input: Tensor, dim: number): Tensor => input.softmax(dim
 export const relu = (input: Tensor): Tensor => input.relu();
 export const sigmoid = (input: Tensor): Tensor => input.sigmoid();
 export const tanh = (input: Tensor): Tensor => input.tanh();
+export const logSigmoid = (input: Tensor): Tensor => input.logSigmoid();
+export const softplus = (input: Tensor, opts?: { beta?: number; threshold?: number }): Tensor =>
+  input.softplus(opts?.beta, opts?.threshold);
