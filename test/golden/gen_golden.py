@@ -316,7 +316,8 @@ def multi_case(name, make, options, inputs32, grad_mask):
     reduction = options.get("reduction", "mean")
     xs = [x.double().requires_grad_(bool(m)) for x, m in zip(inputs32, grad_mask)]
     out = make(reduction)(*xs)
-    (out.sum() if reduction == "none" else out).backward()
+    if any(grad_mask):
+        (out.sum() if reduction == "none" else out).backward()
     case = {"name": name, "options": {}}
     for key, value in options.items():
         case["options"][key] = enc(value, True) if torch.is_tensor(value) else value
@@ -517,6 +518,81 @@ def nll_cases():
     return cases
 
 
+def cosine_embedding_cases():
+    cases, rng = [], Rng(2100)
+    labels = lambda *s: (rng.bernoulli(*s) * 2 - 1).float()
+    multi_all(cases, "CosineEmbedding (N,D)", lambda r: torch.nn.CosineEmbeddingLoss(reduction=r), {},
+              [rng.randn(6, 5), rng.randn(6, 5), labels(6)], [True, True, False])
+    multi_all(cases, "CosineEmbedding margin 0.2", lambda r: torch.nn.CosineEmbeddingLoss(reduction=r, margin=0.2), {"margin": 0.2},
+              [rng.randn(8, 3), rng.randn(8, 3), labels(8)], [True, True, False])
+    multi_all(cases, "CosineEmbedding (D) target ()", lambda r: torch.nn.CosineEmbeddingLoss(reduction=r), {},
+              [rng.randn(7), rng.randn(7), torch.tensor(-1.0)], [True, True, False])
+    return cases
+
+
+def multilabel_soft_margin_cases():
+    cases, rng = [], Rng(2200)
+    multi_all(cases, "MultiLabelSoftMargin (N,C)", lambda r: torch.nn.MultiLabelSoftMarginLoss(reduction=r), {},
+              [rng.randn(4, 6, scale=3), rng.bernoulli(4, 6)], [True, True])
+    w = rng.rand(6, lo=0.2, hi=2.0)
+    multi_all(cases, "MultiLabelSoftMargin weight", lambda r: torch.nn.MultiLabelSoftMarginLoss(weight=w.double(), reduction=r), {"weight": w},
+              [rng.randn(4, 6, scale=3), rng.rand(4, 6)], [True, True])
+    multi_all(cases, "MultiLabelSoftMargin logits +-30", lambda r: torch.nn.MultiLabelSoftMarginLoss(reduction=r), {},
+              [torch.tensor([[30.0, -30, 5, -5]]), torch.tensor([[1.0, 0, 0, 1]])], [True, True])
+    return cases
+
+
+def multi_margin_cases():
+    cases, rng = [], Rng(2300)
+
+    def add(name, x, t, **kw):
+        options = {k: v for k, v in kw.items()}
+        def make(r):
+            w = kw.get("weight")
+            return lambda a, b: F.multi_margin_loss(a, b.long(), p=kw.get("p", 1), margin=kw.get("margin", 1.0),
+                                                    weight=None if w is None else w.double(), reduction=r)
+        multi_all(cases, f"MultiMargin {name}", make, options, [x, t], [True, False])
+
+    add("(N,C)", rng.randn(5, 4), rng.randint(4, 5))
+    add("p 2", rng.randn(5, 4), rng.randint(4, 5), p=2)
+    add("margin 0.5 weight", rng.randn(6, 3), rng.randint(3, 6), margin=0.5, weight=rng.rand(3, lo=0.2, hi=2.0))
+    add("p 2 weight 33 classes", rng.randn(3, 33), rng.randint(33, 3), p=2, weight=rng.rand(33, lo=0.2, hi=2.0))
+    add("(C) target ()", rng.randn(5), rng.randint(5))
+    return cases
+
+
+def multilabel_margin_cases():
+    cases, rng = [], Rng(2400)
+    mk = lambda r: (lambda a, b: F.multilabel_margin_loss(a, b.long(), reduction=r))
+    t = torch.tensor([[3.0, 0, -1, 1], [0, 1, 2, 3], [-1, 0, 0, 0], [2, 2, -1, 0]])  # a full row, an empty row, a repeated index
+    multi_all(cases, "MultiLabelMargin (N,C)", mk, {}, [rng.randn(4, 4), t], [True, False])
+    multi_all(cases, "MultiLabelMargin (C)", mk, {}, [rng.randn(5), torch.tensor([4.0, 1, -1, 2, 2])], [True, False])
+    return cases
+
+
+def triplet_cases():
+    cases, rng = [], Rng(2500)
+    for name, kw, opts in [("defaults", {}, {}), ("p 1 margin 0.5", {"p": 1, "margin": 0.5}, {"p": 1, "margin": 0.5}),
+                           ("swap", {"swap": True}, {"swap": True}), ("p 3 eps 0.1", {"p": 3, "eps": 0.1}, {"p": 3, "eps": 0.1})]:
+        multi_all(cases, f"TripletMargin {name}", lambda r, kw=kw: torch.nn.TripletMarginLoss(reduction=r, **kw), opts,
+                  [rng.randn(6, 4), rng.randn(6, 4), rng.randn(6, 4)], [True, True, True])
+    multi_all(cases, "TripletMargin (D)", lambda r: torch.nn.TripletMarginLoss(reduction=r), {},
+              [rng.randn(5), rng.randn(5), rng.randn(5)], [True, True, True])
+    return cases
+
+
+def triplet_distance_cases():
+    cases, rng = [], Rng(2600)
+    multi_all(cases, "TripletMarginWithDistance default distance", lambda r: torch.nn.TripletMarginWithDistanceLoss(reduction=r), {},
+              [rng.randn(6, 4), rng.randn(6, 4), rng.randn(6, 4)], [True, True, True])
+    cosine = lambda a, b: 1 - F.cosine_similarity(a, b)
+    # The TypeScript test passes the same distance, written with Tensor ops ("distance": "cosine").
+    multi_all(cases, "TripletMarginWithDistance 1 - cosine, swap, margin 0.3",
+              lambda r: torch.nn.TripletMarginWithDistanceLoss(distance_function=cosine, swap=True, margin=0.3, reduction=r),
+              {"distance": "cosine", "swap": True, "margin": 0.3}, [rng.randn(6, 4), rng.randn(6, 4), rng.randn(6, 4)], [True, True, True])
+    return cases
+
+
 # ---- Tensor ops -------------------------------------------------------------
 
 def op_case(name, op, fn, inputs32, args=None, rng=None):
@@ -658,6 +734,12 @@ def main():
     write("hinge_embedding_loss.json", {"loss": "HingeEmbeddingLoss", **meta}, hinge_cases())
     write("margin_ranking_loss.json", {"loss": "MarginRankingLoss", **meta}, margin_ranking_cases())
     write("sigmoid_focal_loss.json", {"loss": "SigmoidFocalLoss", **meta}, focal_cases())
+    write("cosine_embedding_loss.json", {"loss": "CosineEmbeddingLoss", **meta}, cosine_embedding_cases())
+    write("multilabel_soft_margin_loss.json", {"loss": "MultiLabelSoftMarginLoss", **meta}, multilabel_soft_margin_cases())
+    write("multi_margin_loss.json", {"loss": "MultiMarginLoss", **meta}, multi_margin_cases())
+    write("multilabel_margin_loss.json", {"loss": "MultiLabelMarginLoss", **meta}, multilabel_margin_cases())
+    write("triplet_margin_loss.json", {"loss": "TripletMarginLoss", **meta}, triplet_cases())
+    write("triplet_margin_with_distance_loss.json", {"loss": "TripletMarginWithDistanceLoss", **meta}, triplet_distance_cases())
     write("tensor_ops.json", {**meta}, tensor_op_cases())
 
 

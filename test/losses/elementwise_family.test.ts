@@ -116,7 +116,8 @@ describe("behaviour beyond the fixtures", () => {
   });
   test("every new loss is callable and exported from nx, nx.nn and (as a function) nx.F", () => {
     const names = ["NLLLoss", "KLDivLoss", "HuberLoss", "SmoothL1Loss", "PoissonNLLLoss", "GaussianNLLLoss",
-      "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "SigmoidFocalLoss"];
+      "MarginRankingLoss", "HingeEmbeddingLoss", "SoftMarginLoss", "SigmoidFocalLoss", "CosineEmbeddingLoss",
+      "MultiLabelSoftMarginLoss", "MultiMarginLoss", "MultiLabelMarginLoss", "TripletMarginLoss", "TripletMarginWithDistanceLoss"];
     for (const name of names) {
       const cls = (nx as Record<string, unknown>)[name] as new () => nx.Loss<never[], string>;
       expect((nx.nn as Record<string, unknown>)[name]).toBe(cls);
@@ -125,7 +126,9 @@ describe("behaviour beyond the fixtures", () => {
     }
     for (const fn of ["mseLoss", "l1Loss", "crossEntropy", "nllLoss", "binaryCrossEntropy", "binaryCrossEntropyWithLogits",
       "klDiv", "huberLoss", "smoothL1Loss", "poissonNllLoss", "gaussianNllLoss", "marginRankingLoss", "hingeEmbeddingLoss",
-      "softMarginLoss", "sigmoidFocalLoss", "logSoftmax", "softmax", "relu", "sigmoid", "tanh"]) {
+      "softMarginLoss", "sigmoidFocalLoss", "cosineEmbeddingLoss", "multilabelSoftMarginLoss", "multiMarginLoss",
+      "multilabelMarginLoss", "tripletMarginLoss", "tripletMarginWithDistanceLoss", "logSoftmax", "softmax", "relu", "sigmoid",
+      "tanh", "logSigmoid", "softplus"]) {
       expect(typeof (nx.F as Record<string, unknown>)[fn], fn).toBe("function");
     }
     expect(nx.nn.functional).toBe(nx.F);

@@ -15,3 +15,13 @@ export { MarginRankingLoss, type MarginRankingLossOptions } from "./margin_ranki
 export { HingeEmbeddingLoss, type HingeEmbeddingLossOptions } from "./hinge_embedding_loss";
 export { SoftMarginLoss } from "./soft_margin_loss";
 export { SigmoidFocalLoss, type SigmoidFocalLossOptions } from "./sigmoid_focal_loss";
+export { CosineEmbeddingLoss, type CosineEmbeddingLossOptions } from "./cosine_embedding_loss";
+export { MultiLabelSoftMarginLoss, type MultiLabelSoftMarginLossOptions } from "./multilabel_soft_margin_loss";
+export { MultiMarginLoss, type MultiMarginLossOptions } from "./multi_margin_loss";
+export { MultiLabelMarginLoss } from "./multilabel_margin_loss";
+export { TripletMarginLoss, type TripletMarginLossOptions } from "./triplet_margin_loss";
+export {
+  TripletMarginWithDistanceLoss,
+  type TripletMarginWithDistanceLossOptions,
+  type DistanceFunction,
+} from "./triplet_margin_with_distance_loss";

@@ -22,6 +22,12 @@ export { marginRankingLoss } from "../losses/margin_ranking_loss";
 export { hingeEmbeddingLoss } from "../losses/hinge_embedding_loss";
 export { softMarginLoss } from "../losses/soft_margin_loss";
 export { sigmoidFocalLoss } from "../losses/sigmoid_focal_loss";
+export { cosineEmbeddingLoss } from "../losses/cosine_embedding_loss";
+export { multilabelSoftMarginLoss } from "../losses/multilabel_soft_margin_loss";
+export { multiMarginLoss } from "../losses/multi_margin_loss";
+export { multilabelMarginLoss } from "../losses/multilabel_margin_loss";
+export { tripletMarginLoss, pairwiseDistance } from "../losses/triplet_margin_loss";
+export { tripletMarginWithDistanceLoss } from "../losses/triplet_margin_with_distance_loss";
 
 export const logSoftmax = (input: Tensor, dim: number): Tensor => input.logSoftmax(dim);
 export const softmax = (input: Tensor, dim: number): Tensor => input.softmax(dim);
