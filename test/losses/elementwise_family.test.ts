@@ -77,15 +77,18 @@ describe("errors name what is wrong (PyTorch's as RangeError/TypeError)", () => 
   });
   test("KLDivLoss accepts batchmean; the other losses reject it, and unknown reductions", () => {
     expect(new nx.KLDivLoss({ reduction: "batchmean" }).reduction).toBe("batchmean");
-    expect(() => new nx.HuberLoss({ reduction: "batchmean" as nx.Reduction })).toThrow(/unknown reduction "batchmean"/);
-    expect(() => new nx.KLDivLoss({ reduction: "avg" as nx.KLDivReduction })).toThrow(/"none", "mean", "sum" or "batchmean"/);
+    expect(() => new nx.HuberLoss({ reduction: "batchmean" as nx.Reduction })).toThrow(/reduction must be one of "none", "mean", "sum", got string "batchmean"/);
+    expect(() => new nx.KLDivLoss({ reduction: "avg" as nx.KLDivReduction })).toThrow(/reduction must be one of "none", "mean", "sum", "batchmean", got string "avg"/);
   });
   test("Python option names and wrong kinds", () => {
     expect(() => new nx.KLDivLoss({ log_target: true } as never)).toThrow(/did you mean 'logTarget'/);
     expect(() => new nx.PoissonNLLLoss({ log_input: false } as never)).toThrow(/did you mean 'logInput'/);
     expect(() => new nx.PoissonNLLLoss({ full: 1 as unknown as boolean })).toThrow(TypeError);
     expect(() => new nx.SigmoidFocalLoss({ gamma: -1 })).toThrow(/gamma must be non-negative/);
-    expect(() => new nx.NLLLoss({ ignoreIndex: 1.5 })).toThrow(TypeError);
+    // The shared checker (issue 10): a fraction is a value out of range, a string a wrong kind.
+    expect(() => new nx.NLLLoss({ ignoreIndex: 1.5 })).toThrow(RangeError);
+    expect(() => new nx.NLLLoss({ ignoreIndex: 1.5 })).toThrow(/NLLLoss: ignoreIndex must be an integer, got 1\.5/);
+    expect(() => new nx.NLLLoss({ ignoreIndex: "3" as never })).toThrow(TypeError);
   });
   test("NLLLoss: indices out of range or not integral", () => {
     const logp = x().logSoftmax(1);

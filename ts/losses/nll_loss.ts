@@ -35,7 +35,11 @@ export class NLLLoss extends Loss {
     const o = checkOptions(opts, ["weight", "ignoreIndex", "reduction"], "NLLLoss");
     super(o);
     this.weight = weightTensor(o.weight, "NLLLoss: weight");
-    this.ignoreIndex = integerOption(o, "ignoreIndex", -100, "NLLLoss");
+    // Any safe integer: compared exactly with the targets (int64 in PyTorch), as CrossEntropyLoss.
+    this.ignoreIndex = integerOption(o, "ignoreIndex", -100, "NLLLoss", {
+      min: Number.MIN_SAFE_INTEGER,
+      max: Number.MAX_SAFE_INTEGER,
+    });
   }
 
   forward(input: Tensor, target: Tensor): Tensor {

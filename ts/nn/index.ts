@@ -1,6 +1,6 @@
 /** `nx.nn`: the module classes and the losses, as in `torch.nn`. */
 export * from "../losses/index";
-export { Module, parameter, type StateDictValue, type LoadStateDictOptions } from "./module";
+export { Module, parameter, type StateDictValue, type LoadStateDictOptions, type LoadStateDictResult } from "./module";
 export { Linear, linear, type LinearOptions } from "./linear";
 export { ReLU, Sigmoid, Tanh } from "./activation";
 export { Sequential } from "./sequential";

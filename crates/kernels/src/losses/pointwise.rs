@@ -47,9 +47,17 @@ pub(crate) trait Formula {
     const INPUTS: usize = 2;
     /// (loss, ∂loss/∂a, ∂loss/∂(second differentiable input, 0 if none)).
     fn eval<L: Lane>(&self, a: L, b: L, c: L, d: L) -> (L, L, L);
+    /// One element by the scalar path of `run_scalar` (a loss redoing a rare
+    /// case, e.g. BCE-with-logits' non-finite inputs by PyTorch's literal
+    /// formulas); `eval` unless the formula says otherwise.
+    #[inline(always)]
+    fn eval1(&self, a: f32, b: f32, c: f32, d: f32) -> (f32, f32, f32) {
+        self.eval::<f32>(a, b, c, d)
+    }
 }
 
 /// The inputs of one call (see the header).
+#[derive(Clone, Copy)]
 pub(crate) struct Inputs<'a> {
     pub a: &'a [f32],
     pub b: &'a [f32],
@@ -369,6 +377,50 @@ fn body<F: Formula, A: Sink, B: Sink, C: Sink>(loss: &F, ins: Inputs, mut lo: A,
                 if C::ON {
                     g2.put(h * grad_scale);
                 }
+            }
+        }
+    }
+    sum
+}
+
+/// `run` with every element by the scalar `eval1` (no SIMD body): for a loss
+/// that redoes a call whose sum came out non-finite (BCE-with-logits takes
+/// PyTorch's literal formulas there, see losses/elementwise.rs). Same input
+/// contract and outputs as `run`; only instantiated for the losses that use it.
+#[inline(never)]
+pub(crate) fn run_scalar<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32) -> f64 {
+    let n = ins.a.len();
+    let c = match ins.c {
+        Some(c) => match c.get(..n) {
+            Some(c) => Some(c),
+            None => return f64::NAN,
+        },
+        None => None,
+    };
+    let Some(b) = ins.b.get(..n) else { return f64::NAN };
+    if ins.d.is_some_and(|d| d.is_empty()) && n > 0 {
+        return f64::NAN;
+    }
+    let c = if F::INPUTS >= 3 { c } else { None };
+    let d = if F::INPUTS >= 4 { ins.d } else { None };
+    let mut lo = outs.loss.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut());
+    let mut go = outs.grad.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut());
+    let mut g2 = if F::SECOND { outs.grad2.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut()) } else { None };
+    let mut ci = c.map(|c| c.iter());
+    let mut di = d.map(|p| p.iter().cycle());
+    let mut sum = 0.0f64;
+    for (&a, &b) in ins.a.iter().zip(b) {
+        let cv = ci.as_mut().and_then(|it| it.next()).map_or(1.0, |v| *v);
+        let dv = di.as_mut().and_then(|it| it.next()).map_or(1.0, |v| *v);
+        let (l, g, h) = loss.eval1(a, b, cv, dv);
+        sum += l as f64;
+        if let Some(o) = lo.as_mut().and_then(|it| it.next()) {
+            *o = l;
+        }
+        if let Some(o) = go.as_mut().and_then(|it| it.next()) {
+            *o = g * grad_scale;
+            if let Some(o2) = g2.as_mut().and_then(|it| it.next()) {
+                *o2 = h * grad_scale;
             }
         }
     }
