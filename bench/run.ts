@@ -28,7 +28,7 @@ import { setupTfjs, tfjsContender, tfjsTensorCount, tfjsVersion } from "./conten
 import { timeRoundRobin, type TimingSettings } from "./lib/harness";
 import { machine } from "./lib/machine";
 import { caseBlock, markdown, summary, trainingTable } from "./lib/report";
-import type { CaseResult, ContenderResult, PytorchResult, Results, TrainingResult } from "./lib/results";
+import type { CaseResult, ContenderResult, MoreLossResult, PytorchResult, Results, TrainingResult } from "./lib/results";
 import { relativeError } from "./lib/stats";
 import { chart } from "./lib/svg";
 import { PYTORCH_SAMPLES_PER_SEC, checkTargets } from "./lib/targets";
@@ -161,6 +161,32 @@ function runPytorch(quick: boolean): { torch: string; results: PytorchResult[] }
   return JSON.parse(run.stdout.trim().split("\n").pop()!);
 }
 
+/** Issue 9's losses: the JS loop, then the API on wasm-simd and js, round robin. */
+async function runMoreLosses(only: RegExp, settings: TimingSettings): Promise<MoreLossResult[]> {
+  const { moreLossCases } = await import("./workloads/more_losses");
+  const out: MoreLossResult[] = [];
+  for (const c of moreLossCases()) {
+    if (!only.test(c.id)) continue;
+    const api = (["wasm-simd", "js"] as BackendName[]).map((b) => c.api(b));
+    const [loop, wasm, js] = await timeRoundRobin([{ run: c.loop }, ...api], settings);
+    for (const r of api) r.dispose();
+    const result: MoreLossResult = {
+      id: c.id,
+      target: c.target,
+      seconds: { loop: loop.seconds, "nx-wasm-api": wasm.seconds, "nx-js-api": js.seconds },
+      speedup: loop.seconds / wasm.seconds,
+      relError: relativeError(wasm.value, loop.value),
+    };
+    const met = c.target === null ? "" : result.speedup >= c.target ? ` (target ${c.target}× met)` : ` (target ${c.target}× NOT met)`;
+    console.log(
+      `${c.id.padEnd(34)} loop ${(loop.seconds * 1e6).toFixed(1).padStart(8)} µs  wasm-simd API ${(wasm.seconds * 1e6).toFixed(1).padStart(8)} µs` +
+        `  js API ${(js.seconds * 1e6).toFixed(1).padStart(8)} µs  ${result.speedup.toFixed(2)}× the loop${met}  rel.err ${result.relError.toExponential(1)}`,
+    );
+    out.push(result);
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const started = Date.now();
@@ -198,6 +224,8 @@ async function main(): Promise<void> {
     }
   }
 
+  const moreLosses = await runMoreLosses(opts.only, settings);
+
   let training: Results["training"] = { batch: 64, results: [], pytorch: [] };
   let torchVersion: string | null = null;
   if (opts.training) {
@@ -221,6 +249,7 @@ async function main(): Promise<void> {
     cases,
     training,
     targets: [],
+    moreLosses,
     run: { seconds: (Date.now() - started) / 1e3, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) },
   };
   results.targets = checkTargets(results);

@@ -13,6 +13,8 @@
 export { Tensor, type TensorData, type TensorOptions, type NestedArray } from "./tensor";
 export { zeros, ones, full, randn, rand, arange, type FactoryOptions, type RandomOptions } from "./factories";
 export { noGrad } from "./autograd/graph";
+export { where } from "./ops/select_ops";
+export { cat, stack } from "./ops/index_ops";
 export { tidy, keep } from "./memory/scope";
 export { memory, configureMemory, type MemoryInfo, type MemoryOptions } from "./memory/storage";
 export { manualSeed } from "./random";
@@ -20,6 +22,7 @@ export { backend, setBackend } from "./backend/select";
 export type { BackendName } from "./backend/backend";
 export * from "./losses/index";
 export * as nn from "./nn";
+export * as F from "./nn/functional";
 export { Module, Linear, ReLU, Sigmoid, Tanh, Sequential, Dropout, Flatten } from "./nn/index";
 export * as optim from "./optim";
 export * as data from "./data";

@@ -26,6 +26,9 @@ import * as reduce from "./ops/reduce";
 import * as shapeOps from "./ops/shape_ops";
 import * as softmaxOps from "./ops/softmax";
 import { matmul } from "./ops/matmul";
+import * as selectOps from "./ops/select_ops";
+import * as indexOps from "./ops/index_ops";
+import { norm } from "./ops/norm";
 
 // `using t = …` looks up Symbol.dispose; runtimes without it (older
 // browsers) get the registered symbol TypeScript's downlevel helper also
@@ -501,6 +504,52 @@ export class Tensor {
   /** e^x / Σ e^x along `dim`, computed stably (max-shifted). */
   softmax(dim: number): Tensor {
     return softmaxOps.softmax(this, dim);
+  }
+
+  // ---- for custom losses (ts/ops/select_ops.ts, index_ops.ts, norm.ts) ----
+  /** min(max(x, min), max); either bound may be null or omitted. */
+  clamp(min?: number | null, max?: number | null): Tensor {
+    return selectOps.clamp(this, min, max);
+  }
+  /** Element-wise minimum with broadcasting (torch.minimum); ties share the gradient. */
+  minimum(other: Tensor | number): Tensor {
+    return selectOps.minimum(this, other);
+  }
+  /** Element-wise maximum with broadcasting (torch.maximum); ties share the gradient. */
+  maximum(other: Tensor | number): Tensor {
+    return selectOps.maximum(this, other);
+  }
+  /** log(1 + e^(βx))/β, linear above `threshold` (PyTorch's softplus). */
+  softplus(beta = 1, threshold = 20): Tensor {
+    return selectOps.softplus(this, beta, threshold);
+  }
+  /** log σ(x), stable for any finite x. */
+  logSigmoid(): Tensor {
+    return selectOps.logSigmoid(this);
+  }
+  /** The p-norm (2 by default; Infinity allowed) over `dim` or everything. */
+  norm(p = 2, dim?: number, keepdim = false): Tensor {
+    return norm(this, p, dim, keepdim);
+  }
+  /** Values picked along `dim` by `index` (torch.gather). */
+  gather(dim: number, index: Tensor): Tensor {
+    return indexOps.gather(this, dim, index);
+  }
+  /** Without size-1 dimension `dim` (all of them when omitted). Shares storage. */
+  squeeze(dim?: number): Tensor {
+    return indexOps.squeeze(this, dim);
+  }
+  /** With a size-1 dimension inserted at `dim`. Shares storage. */
+  unsqueeze(dim: number): Tensor {
+    return indexOps.unsqueeze(this, dim);
+  }
+  /** `length` elements from `start` along `dim` (torch.narrow), copied. */
+  narrow(dim: number, start: number, length: number): Tensor {
+    return indexOps.narrow(this, dim, start, length);
+  }
+  /** x[..., start:end] along `dim`, Python's rules for negative and out-of-range bounds; copied. */
+  slice(dim: number, start?: number, end?: number): Tensor {
+    return indexOps.slice(this, dim, start, end);
   }
 
   // ---- printing -----------------------------------------------------------

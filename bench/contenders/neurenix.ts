@@ -21,6 +21,9 @@ import { allocBlock } from "../../ts/memory/storage";
 import type { Backend, BackendName } from "../../ts/backend/backend";
 import type { Contender, Runner } from "./contender";
 import type { Case, Problem } from "../workloads/problem";
+import { MSE } from "../../ts/losses/mse_loss";
+import { L1 } from "../../ts/losses/l1_loss";
+import { BCE_WITH_LOGITS } from "../../ts/losses/bce_with_logits_loss";
 
 const SHORT: Record<BackendName, string> = { "wasm-simd": "wasm", js: "js" };
 
@@ -61,11 +64,11 @@ function kernelMean(b: Backend, p: Problem, x: Float32Array, t: Float32Array, gr
   const scale = 1 / count;
   switch (p.loss) {
     case "mse":
-      return b.mseFwdBwd(x, t, null, grad, scale) * scale;
+      return b.elementwiseLossFwdBwd(MSE, x, t, null, null, [], null, grad, null, scale) * scale;
     case "l1":
-      return b.l1FwdBwd(x, t, null, grad, scale) * scale;
+      return b.elementwiseLossFwdBwd(L1, x, t, null, null, [], null, grad, null, scale) * scale;
     case "bce":
-      return b.bceWithLogitsFwdBwd(x, t, null, null, 1, null, grad, scale) * scale;
+      return b.elementwiseLossFwdBwd(BCE_WITH_LOGITS, x, t, null, null, [], null, grad, null, scale) * scale;
     case "ce":
       return b.crossEntropyFwdBwd(x, t, null, p.n, p.classes, p.inner, -100, 0, false, null, grad, scale) * scale;
   }

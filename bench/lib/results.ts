@@ -65,6 +65,18 @@ export interface TargetResult {
   shortfall: string | null;
 }
 
+export interface MoreLossResult {
+  id: string;
+  /** The issue's target (× the JS loop), or null. */
+  target: number | null;
+  /** Median seconds per call, by contender key (loop, nx-wasm-api, nx-js-api). */
+  seconds: Record<string, number>;
+  /** loop seconds / nx-wasm-api seconds. */
+  speedup: number;
+  /** |loss − loop's loss| / |loop's loss| of the wasm-simd API. */
+  relError: number;
+}
+
 export interface Results {
   date: string;
   quick: boolean;
@@ -75,6 +87,8 @@ export interface Results {
   cases: CaseResult[];
   training: { batch: number; results: TrainingResult[]; pytorch: PytorchResult[] };
   targets: TargetResult[];
+  /** Issue 9's losses (bench/workloads/more_losses.ts): fwd + grad through the API vs the JS loop. */
+  moreLosses?: MoreLossResult[];
   /** Wall time of the whole run and the process's peak resident memory. */
   run: { seconds: number; peakRssMiB: number };
 }

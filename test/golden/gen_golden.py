@@ -305,6 +305,294 @@ def custom_loss_cases():
             loss_case("CustomLoss 33 elements", make, {}, rng.randn(33), rng.randn(33))]
 
 
+# ---- losses with any number of inputs ----------------------------------------
+
+def multi_case(name, make, options, inputs32, grad_mask):
+    """`make(reduction)(*inputs)` on float64 copies of float32 inputs; grads of those in grad_mask.
+
+    Case: name, options, inputs [{shape, data}], requiresGrad [bool], output,
+    grads [{shape, data} | null] (d(output.sum())/d(input) for "none").
+    """
+    reduction = options.get("reduction", "mean")
+    xs = [x.double().requires_grad_(bool(m)) for x, m in zip(inputs32, grad_mask)]
+    out = make(reduction)(*xs)
+    if any(grad_mask):
+        (out.sum() if reduction == "none" else out).backward()
+    case = {"name": name, "options": {}}
+    for key, value in options.items():
+        case["options"][key] = enc(value, True) if torch.is_tensor(value) else value
+    case.update(inputs=[enc(x, True) for x in inputs32], requiresGrad=[bool(m) for m in grad_mask], output=enc(out),
+                grads=[enc(x.grad) if m else None for x, m in zip(xs, grad_mask)])
+    return case
+
+
+def multi_all(cases, name, make, options, inputs32, grad_mask, reductions=REDUCTIONS):
+    for r in reductions:
+        cases.append(multi_case(f"{name} [{r}]", make, {**options, "reduction": r}, inputs32, grad_mask))
+
+
+SHAPES = [("(4,5)", (4, 5)), ("0-d", ()), ("33 elements", (33,)), ("(2,3,4)", (2, 3, 4))]
+
+
+def huber_cases():
+    cases, rng = [], Rng(1100)
+    for name, shape in SHAPES:
+        multi_all(cases, f"Huber {name}", lambda r: torch.nn.HuberLoss(reduction=r), {},
+                  [rng.randn(*shape, scale=2), rng.randn(*shape)], [True, True])
+    for delta in (0.5, 2.0, 1e-3):
+        multi_all(cases, f"Huber delta {delta}", lambda r, d=delta: torch.nn.HuberLoss(reduction=r, delta=d), {"delta": delta},
+                  [rng.randn(3, 7, scale=2), rng.randn(3, 7)], [True, True])
+    # |d| exactly at delta: the quadratic and linear branches meet.
+    x = torch.tensor([1.0, -1.0, 0.0, 3.0, -2.5])
+    multi_all(cases, "Huber |d| = delta", lambda r: torch.nn.HuberLoss(reduction=r), {}, [x, torch.zeros(5)], [True, True])
+    return cases
+
+
+def smooth_l1_cases():
+    cases, rng = [], Rng(1200)
+    for name, shape in SHAPES:
+        multi_all(cases, f"SmoothL1 {name}", lambda r: torch.nn.SmoothL1Loss(reduction=r), {},
+                  [rng.randn(*shape, scale=2), rng.randn(*shape)], [True, True])
+    for beta in (0.5, 2.0, 0.0):
+        x, t = rng.randn(3, 7, scale=2), rng.randn(3, 7)
+        if beta == 0.0:
+            t[0, 0] = x[0, 0]  # d = 0 with beta 0: L1's sign(0) = 0
+        multi_all(cases, f"SmoothL1 beta {beta}", lambda r, b=beta: torch.nn.SmoothL1Loss(reduction=r, beta=b), {"beta": beta},
+                  [x, t], [True, True])
+    return cases
+
+
+def kl_div_cases():
+    cases, rng = [], Rng(1300)
+    reductions = ("none", "mean", "sum", "batchmean")
+    for name, shape in [("(4,5)", (4, 5)), ("(2,3,4)", (2, 3, 4)), ("(3,33)", (3, 33))]:
+        x = torch.log_softmax(rng.randn(*shape), dim=-1).float()
+        p = torch.softmax(rng.randn(*shape, scale=2), dim=-1).float()
+        multi_all(cases, f"KLDiv {name}", lambda r: torch.nn.KLDivLoss(reduction=r), {}, [x, p], [True, True], reductions)
+        multi_all(cases, f"KLDiv {name} logTarget", lambda r: torch.nn.KLDivLoss(reduction=r, log_target=True), {"logTarget": True},
+                  [x, torch.log(p).float()], [True, True], reductions)
+    # Zero target probabilities: the term is 0 (xlogy); no target gradient here (PyTorch's is NaN at 0).
+    x = torch.log_softmax(rng.randn(3, 4), dim=-1).float()
+    p = torch.tensor([[0.5, 0.5, 0, 0], [1.0, 0, 0, 0], [0.25, 0.25, 0.25, 0.25]])
+    multi_all(cases, "KLDiv zero targets", lambda r: torch.nn.KLDivLoss(reduction=r), {}, [x, p], [True, False], reductions)
+    return cases
+
+
+def poisson_cases():
+    cases, rng = [], Rng(1400)
+    counts = lambda *s: torch.poisson(rng.rand(*s, lo=0.0, hi=6.0), generator=rng.g).float()
+    for name, shape in [("(4,5)", (4, 5)), ("33 elements", (33,))]:
+        multi_all(cases, f"PoissonNLL {name}", lambda r: torch.nn.PoissonNLLLoss(reduction=r), {},
+                  [rng.randn(*shape), counts(*shape)], [True, True])
+    # With full, PyTorch's target gradient is NaN where y = 0 (0·log 0 inside a
+    # masked_fill): target gradients are compared on targets >= 1 only.
+    x, y = rng.randn(3, 6), counts(3, 6)
+    multi_all(cases, "PoissonNLL full", lambda r: torch.nn.PoissonNLLLoss(reduction=r, full=True), {"full": True}, [x, y], [True, False])
+    multi_all(cases, "PoissonNLL full targets >= 1", lambda r: torch.nn.PoissonNLLLoss(reduction=r, full=True), {"full": True},
+              [x, y + 1], [True, True])
+    lam = rng.rand(3, 6, lo=0.05, hi=5.0)
+    multi_all(cases, "PoissonNLL logInput false", lambda r: torch.nn.PoissonNLLLoss(reduction=r, log_input=False), {"logInput": False},
+              [lam, y], [True, True])
+    multi_all(cases, "PoissonNLL logInput false full eps 0.1",
+              lambda r: torch.nn.PoissonNLLLoss(reduction=r, log_input=False, full=True, eps=0.1),
+              {"logInput": False, "full": True, "eps": 0.1}, [lam, y + 1], [True, True])
+    return cases
+
+
+def gaussian_cases():
+    cases, rng = [], Rng(1500)
+    for name, shape, vshape in [("(4,5) var (4,5)", (4, 5), (4, 5)), ("(4,5) var (4)", (4, 5), (4,)),
+                                ("(4,5) var (4,1)", (4, 5), (4, 1)), ("(2,3,4) var (2,3,1)", (2, 3, 4), (2, 3, 1)),
+                                ("33 elements", (33,), (33,))]:
+        multi_all(cases, f"GaussianNLL {name}", lambda r: torch.nn.GaussianNLLLoss(reduction=r), {},
+                  [rng.randn(*shape), rng.randn(*shape), rng.rand(*vshape, lo=0.1, hi=2.0)], [True, True, True])
+    x, t, v = rng.randn(3, 5), rng.randn(3, 5), rng.rand(3, 5, lo=0.1, hi=2.0)
+    multi_all(cases, "GaussianNLL full", lambda r: torch.nn.GaussianNLLLoss(reduction=r, full=True), {"full": True}, [x, t, v], [True, True, True])
+    # Variances below eps (and 0): clamped in the value, not in the gradient.
+    v = torch.tensor([[1e-9, 0.0, 0.5, 1e-3, 2.0]]).repeat(3, 1)
+    multi_all(cases, "GaussianNLL var below eps 1e-2", lambda r: torch.nn.GaussianNLLLoss(reduction=r, eps=1e-2), {"eps": 1e-2},
+              [x, t, v], [True, True, True])
+    return cases
+
+
+def soft_margin_cases():
+    cases, rng = [], Rng(1600)
+    labels = lambda *s: (rng.bernoulli(*s) * 2 - 1).float()
+    for name, shape in SHAPES:
+        multi_all(cases, f"SoftMargin {name}", lambda r: torch.nn.SoftMarginLoss(reduction=r), {},
+                  [rng.randn(*shape, scale=3), labels(*shape)], [True, False])
+    # PyTorch computes log1p(exp(-y x)), infinite for -y x > 709 in float64: |x| <= 100 here.
+    x = torch.tensor([50.0, -50.0, 100.0, -100.0, 88.0, -88.0, 0.0, 30.0])
+    multi_all(cases, "SoftMargin extreme", lambda r: torch.nn.SoftMarginLoss(reduction=r), {},
+              [x, torch.tensor([1.0, 1, -1, -1, 1, -1, 1, -1])], [True, False])
+    return cases
+
+
+def hinge_cases():
+    cases, rng = [], Rng(1700)
+    labels = lambda *s: (rng.bernoulli(*s) * 2 - 1).float()
+    for name, shape in SHAPES:
+        multi_all(cases, f"HingeEmbedding {name}", lambda r: torch.nn.HingeEmbeddingLoss(reduction=r), {},
+                  [rng.rand(*shape, lo=0.0, hi=2.0), labels(*shape)], [True, False])
+    multi_all(cases, "HingeEmbedding margin 0.5 and labels other than +-1",
+              lambda r: torch.nn.HingeEmbeddingLoss(reduction=r, margin=0.5), {"margin": 0.5},
+              [torch.tensor([0.2, 0.7, 0.5, 1.5, 0.1, 0.3]), torch.tensor([1.0, -1, -1, -1, 0, 2])], [True, False])
+    return cases
+
+
+def margin_ranking_cases():
+    cases, rng = [], Rng(1800)
+    labels = lambda *s: (rng.bernoulli(*s) * 2 - 1).float()
+    for name, shape in [("(8)", (8,)), ("33 elements", (33,)), ("(3,4)", (3, 4))]:
+        multi_all(cases, f"MarginRanking {name}", lambda r: torch.nn.MarginRankingLoss(reduction=r), {},
+                  [rng.randn(*shape), rng.randn(*shape), labels(*shape)], [True, True, False])
+    multi_all(cases, "MarginRanking margin 0.5", lambda r: torch.nn.MarginRankingLoss(reduction=r, margin=0.5), {"margin": 0.5},
+              [rng.randn(10), rng.randn(10), labels(10)], [True, True, False])
+    return cases
+
+
+def focal(alpha, gamma):
+    from torchvision.ops import sigmoid_focal_loss
+    return lambda r: (lambda x, t: sigmoid_focal_loss(x, t, alpha=alpha, gamma=gamma, reduction=r))
+
+
+def focal_reference(alpha, gamma):
+    """torchvision 0.14's sigmoid_focal_loss, written out (used where torchvision is missing)."""
+    def make(r):
+        def f(x, t):
+            p = torch.sigmoid(x)
+            ce = F.binary_cross_entropy_with_logits(x, t, reduction="none")
+            p_t = p * t + (1 - p) * (1 - t)
+            loss = ce * ((1 - p_t) ** gamma)
+            if alpha >= 0:
+                loss = (alpha * t + (1 - alpha) * (1 - t)) * loss
+            return loss.mean() if r == "mean" else loss.sum() if r == "sum" else loss
+        return f
+    return make
+
+
+def focal_cases():
+    cases, rng = [], Rng(1900)
+    try:
+        make = focal
+        focal(0.25, 2)
+    except ImportError:
+        make = focal_reference
+    for name, shape in SHAPES:
+        multi_all(cases, f"SigmoidFocal {name}", make(0.25, 2), {}, [rng.randn(*shape, scale=3), rng.bernoulli(*shape)], [True, False])
+    x, t = rng.randn(4, 6, scale=3), rng.bernoulli(4, 6)
+    for alpha, gamma in [(0.5, 0.0), (-1, 2.0), (0.75, 1.5), (0.25, 5.0)]:
+        multi_all(cases, f"SigmoidFocal alpha {alpha} gamma {gamma}", make(alpha, gamma), {"alpha": alpha, "gamma": gamma},
+                  [x, t], [True, False])
+    multi_all(cases, "SigmoidFocal soft targets", make(0.25, 2), {}, [rng.randn(3, 5), rng.rand(3, 5)], [True, False])
+    multi_all(cases, "SigmoidFocal logits +-30", make(0.25, 2), {},
+              [torch.tensor([30.0, -30, 30, -30, 10, -10]), torch.tensor([1.0, 0, 0, 1, 1, 0])], [True, False])
+    return cases
+
+
+def nll_cases():
+    cases, rng = [], Rng(2000)
+
+    def add(name, x, t, weight=None, ignore=None):
+        options = given(weight=weight, ignoreIndex=ignore)
+        make = lambda r: (lambda a, b: F.nll_loss(a, b.long(), weight=f64(weight), reduction=r,
+                                                  ignore_index=-100 if ignore is None else ignore))
+        multi_all(cases, f"NLL {name}", make, options, [x, t], [True, False])
+
+    logp = lambda *s: torch.log_softmax(rng.randn(*s), dim=1 if len(s) > 1 else 0).float()
+    add("(C) target ()", logp(5), rng.randint(5))
+    add("(N,C)", logp(4, 5), rng.randint(5, 4))
+    add("(N,C,d1)", logp(2, 3, 4), rng.randint(3, 2, 4))
+    add("(N,C,d1,d2)", logp(2, 4, 3, 2), rng.randint(4, 2, 3, 2))
+    add("33 samples", logp(33, 3), rng.randint(3, 33))
+    w5 = rng.rand(5, lo=0.2, hi=2.0)
+    add("weights", logp(6, 5), rng.randint(5, 6), weight=w5)
+    t = rng.randint(5, 6)
+    t[1], t[4] = -100, -100
+    add("ignored -100 weights", logp(6, 5), t, weight=w5)
+    add("ignoreIndex 1 (a class id)", logp(6, 5), torch.tensor([0.0, 1, 2, 1, 4, 3]), ignore=1)
+    t = rng.randint(3, 2, 4)
+    t[0, 1], t[1, 3] = 255, 255
+    add("ignoreIndex 255 (N,C,d1) weights", logp(2, 3, 4), t, weight=rng.rand(3, lo=0.2, hi=2.0), ignore=255)
+    add("all ignored", logp(3, 5), torch.full((3,), -100.0))
+    return cases
+
+
+def cosine_embedding_cases():
+    cases, rng = [], Rng(2100)
+    labels = lambda *s: (rng.bernoulli(*s) * 2 - 1).float()
+    multi_all(cases, "CosineEmbedding (N,D)", lambda r: torch.nn.CosineEmbeddingLoss(reduction=r), {},
+              [rng.randn(6, 5), rng.randn(6, 5), labels(6)], [True, True, False])
+    multi_all(cases, "CosineEmbedding margin 0.2", lambda r: torch.nn.CosineEmbeddingLoss(reduction=r, margin=0.2), {"margin": 0.2},
+              [rng.randn(8, 3), rng.randn(8, 3), labels(8)], [True, True, False])
+    multi_all(cases, "CosineEmbedding (D) target ()", lambda r: torch.nn.CosineEmbeddingLoss(reduction=r), {},
+              [rng.randn(7), rng.randn(7), torch.tensor(-1.0)], [True, True, False])
+    return cases
+
+
+def multilabel_soft_margin_cases():
+    cases, rng = [], Rng(2200)
+    multi_all(cases, "MultiLabelSoftMargin (N,C)", lambda r: torch.nn.MultiLabelSoftMarginLoss(reduction=r), {},
+              [rng.randn(4, 6, scale=3), rng.bernoulli(4, 6)], [True, True])
+    w = rng.rand(6, lo=0.2, hi=2.0)
+    multi_all(cases, "MultiLabelSoftMargin weight", lambda r: torch.nn.MultiLabelSoftMarginLoss(weight=w.double(), reduction=r), {"weight": w},
+              [rng.randn(4, 6, scale=3), rng.rand(4, 6)], [True, True])
+    multi_all(cases, "MultiLabelSoftMargin logits +-30", lambda r: torch.nn.MultiLabelSoftMarginLoss(reduction=r), {},
+              [torch.tensor([[30.0, -30, 5, -5]]), torch.tensor([[1.0, 0, 0, 1]])], [True, True])
+    return cases
+
+
+def multi_margin_cases():
+    cases, rng = [], Rng(2300)
+
+    def add(name, x, t, **kw):
+        options = {k: v for k, v in kw.items()}
+        def make(r):
+            w = kw.get("weight")
+            return lambda a, b: F.multi_margin_loss(a, b.long(), p=kw.get("p", 1), margin=kw.get("margin", 1.0),
+                                                    weight=None if w is None else w.double(), reduction=r)
+        multi_all(cases, f"MultiMargin {name}", make, options, [x, t], [True, False])
+
+    add("(N,C)", rng.randn(5, 4), rng.randint(4, 5))
+    add("p 2", rng.randn(5, 4), rng.randint(4, 5), p=2)
+    add("margin 0.5 weight", rng.randn(6, 3), rng.randint(3, 6), margin=0.5, weight=rng.rand(3, lo=0.2, hi=2.0))
+    add("p 2 weight 33 classes", rng.randn(3, 33), rng.randint(33, 3), p=2, weight=rng.rand(33, lo=0.2, hi=2.0))
+    add("(C) target ()", rng.randn(5), rng.randint(5))
+    return cases
+
+
+def multilabel_margin_cases():
+    cases, rng = [], Rng(2400)
+    mk = lambda r: (lambda a, b: F.multilabel_margin_loss(a, b.long(), reduction=r))
+    t = torch.tensor([[3.0, 0, -1, 1], [0, 1, 2, 3], [-1, 0, 0, 0], [2, 2, -1, 0]])  # a full row, an empty row, a repeated index
+    multi_all(cases, "MultiLabelMargin (N,C)", mk, {}, [rng.randn(4, 4), t], [True, False])
+    multi_all(cases, "MultiLabelMargin (C)", mk, {}, [rng.randn(5), torch.tensor([4.0, 1, -1, 2, 2])], [True, False])
+    return cases
+
+
+def triplet_cases():
+    cases, rng = [], Rng(2500)
+    for name, kw, opts in [("defaults", {}, {}), ("p 1 margin 0.5", {"p": 1, "margin": 0.5}, {"p": 1, "margin": 0.5}),
+                           ("swap", {"swap": True}, {"swap": True}), ("p 3 eps 0.1", {"p": 3, "eps": 0.1}, {"p": 3, "eps": 0.1})]:
+        multi_all(cases, f"TripletMargin {name}", lambda r, kw=kw: torch.nn.TripletMarginLoss(reduction=r, **kw), opts,
+                  [rng.randn(6, 4), rng.randn(6, 4), rng.randn(6, 4)], [True, True, True])
+    multi_all(cases, "TripletMargin (D)", lambda r: torch.nn.TripletMarginLoss(reduction=r), {},
+              [rng.randn(5), rng.randn(5), rng.randn(5)], [True, True, True])
+    return cases
+
+
+def triplet_distance_cases():
+    cases, rng = [], Rng(2600)
+    multi_all(cases, "TripletMarginWithDistance default distance", lambda r: torch.nn.TripletMarginWithDistanceLoss(reduction=r), {},
+              [rng.randn(6, 4), rng.randn(6, 4), rng.randn(6, 4)], [True, True, True])
+    cosine = lambda a, b: 1 - F.cosine_similarity(a, b)
+    # The TypeScript test passes the same distance, written with Tensor ops ("distance": "cosine").
+    multi_all(cases, "TripletMarginWithDistance 1 - cosine, swap, margin 0.3",
+              lambda r: torch.nn.TripletMarginWithDistanceLoss(distance_function=cosine, swap=True, margin=0.3, reduction=r),
+              {"distance": "cosine", "swap": True, "margin": 0.3}, [rng.randn(6, 4), rng.randn(6, 4), rng.randn(6, 4)], [True, True, True])
+    return cases
+
+
 # ---- Tensor ops -------------------------------------------------------------
 
 def op_case(name, op, fn, inputs32, args=None, rng=None):
@@ -378,6 +666,53 @@ def tensor_op_cases():
         cases.append(op_case(f"{op}(dim=-1) (2,33)", op, lambda a, fn=fn: fn(a, dim=-1), [rng.randn(2, 33, scale=3)], {"dim": -1}, rng))
         big = torch.tensor([[1e4, -1e4, 0.0], [88, 87, -88]])
         cases.append(op_case(f"{op}(dim=1) extreme", op, lambda a, fn=fn: fn(a, dim=1), [big], {"dim": 1}, rng))
+
+    # Ops for custom and composite losses.
+    x = torch.tensor([[-2.0, -1.0, -0.5, 0.0], [0.5, 1.0, 1.5, 3.0]])
+    cases.append(op_case("clamp(-1, 1) (bounds included)", "clamp", lambda a: a.clamp(-1.0, 1.0), [x], {"min": -1.0, "max": 1.0}, rng))
+    cases.append(op_case("clamp(min=0)", "clamp", lambda a: a.clamp(min=0.0), [rng.randn(33)], {"min": 0.0}, rng))
+    cases.append(op_case("clamp(max=0.5)", "clamp", lambda a: a.clamp(max=0.5), [rng.randn(3, 5)], {"max": 0.5}, rng))
+    a, b = rng.randn(3, 4), rng.randn(3, 4)
+    b[0, 0], b[1, 2] = a[0, 0], a[1, 2]  # ties share the gradient
+    for op, fn in [("maximum", torch.maximum), ("minimum", torch.minimum)]:
+        cases.append(op_case(f"{op} same shape with ties", op, fn, [a, b], rng=rng))
+        cases.append(op_case(f"{op} broadcast (3,1),(4)", op, fn, [rng.randn(3, 1), rng.randn(4)], rng=rng))
+        cases.append(op_case(f"{op} scalar number", op, lambda t, fn=fn: fn(t, torch.tensor(0.25, dtype=t.dtype)), [rng.randn(33)], {"scalar": 0.25}, rng))
+    cond = (rng.randn(3, 4) > 0).float()
+    cases.append(op_case("where same shape", "where", lambda t, u: torch.where(cond.bool(), t, u), [rng.randn(3, 4), rng.randn(3, 4)],
+                         {"condition": enc(cond, True)}, rng))
+    cond2 = (rng.randn(3, 1) > 0).float()
+    cases.append(op_case("where broadcast (3,1) (4) (3,4)", "where", lambda t, u: torch.where(cond2.bool(), t, u), [rng.randn(4), rng.randn(3, 4)],
+                         {"condition": enc(cond2, True)}, rng))
+    cases.append(op_case("softplus", "softplus", F.softplus, [rng.randn(33, scale=5)], rng=rng))
+    cases.append(op_case("softplus beta 2 threshold 5", "softplus", lambda t: F.softplus(t, beta=2, threshold=5),
+                         [torch.tensor([-4.0, -1, 0, 1, 2.4, 2.6, 10, 30])], {"beta": 2, "threshold": 5}, rng))
+    cases.append(op_case("logSigmoid", "logSigmoid", F.logsigmoid, [torch.tensor([-30.0, -5, -1, 0, 1, 5, 30, 88])], rng=rng))
+    cases.append(op_case("norm() p=2", "norm", lambda t: t.norm(), [rng.randn(3, 4)], rng=rng))
+    z = rng.randn(3, 4)
+    z[1] = 0.0  # a zero row: gradient 0, as PyTorch
+    cases.append(op_case("norm(2, dim=1, keepdim) zero row", "norm", lambda t: t.norm(2, dim=1, keepdim=True), [z], {"p": 2, "dim": 1, "keepdim": True}, rng))
+    cases.append(op_case("norm(1, dim=0)", "norm", lambda t: t.norm(1, dim=0), [rng.randn(3, 4)], {"p": 1, "dim": 0}, rng))
+    cases.append(op_case("norm(3, dim=-1)", "norm", lambda t: t.norm(3, dim=-1), [rng.randn(2, 3, 5)], {"p": 3, "dim": -1}, rng))
+    ties = torch.tensor([[1.0, -3, 3, 2], [0.5, -0.25, 0.1, 0.2]])
+    cases.append(op_case("norm(inf, dim=1) ties", "norm", lambda t: t.norm(float("inf"), dim=1), [ties], {"p": "Infinity", "dim": 1}, rng))
+    idx = torch.tensor([[0.0], [3], [2]])
+    cases.append(op_case("gather(1) (3,4) by (3,1)", "gather", lambda t: t.gather(1, idx.long()), [rng.randn(3, 4)],
+                         {"dim": 1, "index": enc(idx, True)}, rng))
+    idx0 = torch.tensor([[0.0, 1, 1], [2, 0, 0], [0, 0, 1], [1, 1, 1]])
+    cases.append(op_case("gather(0) repeated indices", "gather", lambda t: t.gather(0, idx0.long()), [rng.randn(3, 3)],
+                         {"dim": 0, "index": enc(idx0, True)}, rng))
+    cases.append(op_case("squeeze() (1,3,1,2)", "squeeze", lambda t: t.squeeze(), [rng.randn(1, 3, 1, 2)], rng=rng))
+    cases.append(op_case("squeeze(2) (1,3,1,2)", "squeeze", lambda t: t.squeeze(2), [rng.randn(1, 3, 1, 2)], {"dim": 2}, rng))
+    cases.append(op_case("unsqueeze(-1) (3,2)", "unsqueeze", lambda t: t.unsqueeze(-1), [rng.randn(3, 2)], {"dim": -1}, rng))
+    cases.append(op_case("narrow(1, 1, 2) (3,5)", "narrow", lambda t: t.narrow(1, 1, 2), [rng.randn(3, 5)], {"dim": 1, "start": 1, "length": 2}, rng))
+    cases.append(op_case("slice(0, -2) (4,3) = x[-2:]", "slice", lambda t: t[-2:], [rng.randn(4, 3)], {"dim": 0, "start": -2}, rng))
+    cases.append(op_case("slice(1, 1, 100) (2,3,4) = x[:, 1:100]", "slice", lambda t: t[:, 1:100], [rng.randn(2, 3, 4)],
+                         {"dim": 1, "start": 1, "end": 100}, rng))
+    cases.append(op_case("cat dim 0", "cat", lambda *ts: torch.cat(ts, 0), [rng.randn(2, 3), rng.randn(1, 3), rng.randn(3, 3)], {"dim": 0}, rng))
+    cases.append(op_case("cat dim 1", "cat", lambda *ts: torch.cat(ts, 1), [rng.randn(2, 3), rng.randn(2, 1)], {"dim": 1}, rng))
+    cases.append(op_case("stack dim 0", "stack", lambda *ts: torch.stack(ts, 0), [rng.randn(2, 3), rng.randn(2, 3), rng.randn(2, 3)], {"dim": 0}, rng))
+    cases.append(op_case("stack dim -1", "stack", lambda *ts: torch.stack(ts, -1), [rng.randn(4), rng.randn(4)], {"dim": -1}, rng))
     return cases
 
 
@@ -389,6 +724,22 @@ def main():
     write("bce_loss.json", {"loss": "BCELoss", **meta}, bce_cases())
     write("bce_with_logits_loss.json", {"loss": "BCEWithLogitsLoss", **meta}, bce_logits_cases())
     write("custom_loss.json", {"loss": "CustomLoss", **meta}, custom_loss_cases())
+    write("nll_loss.json", {"loss": "NLLLoss", **meta}, nll_cases())
+    write("kl_div_loss.json", {"loss": "KLDivLoss", **meta}, kl_div_cases())
+    write("huber_loss.json", {"loss": "HuberLoss", **meta}, huber_cases())
+    write("smooth_l1_loss.json", {"loss": "SmoothL1Loss", **meta}, smooth_l1_cases())
+    write("poisson_nll_loss.json", {"loss": "PoissonNLLLoss", **meta}, poisson_cases())
+    write("gaussian_nll_loss.json", {"loss": "GaussianNLLLoss", **meta}, gaussian_cases())
+    write("soft_margin_loss.json", {"loss": "SoftMarginLoss", **meta}, soft_margin_cases())
+    write("hinge_embedding_loss.json", {"loss": "HingeEmbeddingLoss", **meta}, hinge_cases())
+    write("margin_ranking_loss.json", {"loss": "MarginRankingLoss", **meta}, margin_ranking_cases())
+    write("sigmoid_focal_loss.json", {"loss": "SigmoidFocalLoss", **meta}, focal_cases())
+    write("cosine_embedding_loss.json", {"loss": "CosineEmbeddingLoss", **meta}, cosine_embedding_cases())
+    write("multilabel_soft_margin_loss.json", {"loss": "MultiLabelSoftMarginLoss", **meta}, multilabel_soft_margin_cases())
+    write("multi_margin_loss.json", {"loss": "MultiMarginLoss", **meta}, multi_margin_cases())
+    write("multilabel_margin_loss.json", {"loss": "MultiLabelMarginLoss", **meta}, multilabel_margin_cases())
+    write("triplet_margin_loss.json", {"loss": "TripletMarginLoss", **meta}, triplet_cases())
+    write("triplet_margin_with_distance_loss.json", {"loss": "TripletMarginWithDistanceLoss", **meta}, triplet_distance_cases())
     write("tensor_ops.json", {**meta}, tensor_op_cases())
 
 

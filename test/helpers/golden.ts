@@ -27,10 +27,39 @@ export interface LossCase {
   inputGrad: Packed;
 }
 
+/** A case of a loss with any number of inputs (gen_golden.py's multi_case). */
+export interface MultiLossCase {
+  name: string;
+  options: Record<string, unknown>;
+  inputs: Packed[];
+  requiresGrad: boolean[];
+  output: Packed;
+  /** d(output)/d(input) ("none": of output.sum()) for the inputs requiring grad, else null. */
+  grads: (Packed | null)[];
+}
+
 export interface OpCase {
   name: string;
   op: string;
-  args: { scalar?: number; exponent?: number; dim?: number; keepdim?: boolean; shape?: number[] };
+  args: {
+    scalar?: number;
+    exponent?: number;
+    dim?: number;
+    keepdim?: boolean;
+    shape?: number[];
+    min?: number;
+    max?: number;
+    /** A norm's p; "Infinity" for ∞. */
+    p?: number | string;
+    start?: number;
+    end?: number;
+    length?: number;
+    beta?: number;
+    threshold?: number;
+    /** Non-differentiable tensor arguments (where's condition, gather's index). */
+    condition?: Packed;
+    index?: Packed;
+  };
   inputs: Packed[];
   R: Packed;
   output: Packed;
@@ -105,6 +134,50 @@ export function describeLossGolden(
   describe.each(BACKENDS)(`${fixture.loss} matches PyTorch ${fixture.torch} on %s`, (backend) => {
     test.each(fixture.cases)("$name", (c) =>
       withBackend(backend, () => checkLossCase(c, make, tolerance(c), `${backend} ${c.name}`)),
+    );
+  });
+}
+
+/**
+ * Runs one multi-input case on the current backend: the output, and the
+ * gradient of every input the case marks as requiring grad.
+ */
+export function checkMultiLossCase(
+  c: MultiLossCase,
+  call: (options: Record<string, unknown>, inputs: nx.Tensor[]) => nx.Tensor,
+  tol: CaseTolerance,
+  label: string,
+): void {
+  const inputs = c.inputs.map((p, i) => tensorOf(p, c.requiresGrad[i]));
+  const out = call(lossOptions(c.options), inputs);
+  expect(out.shape).toEqual(c.output.shape);
+  expectClose(out.data, values(c.output), tol.output, `${label}: output`);
+  (c.options.reduction === "none" ? out.sum() : out).backward();
+  c.grads.forEach((g, i) => {
+    if (g === null) return;
+    expect(inputs[i].grad, `${label}: gradient of input ${i}`).not.toBeNull();
+    expectClose(inputs[i].grad!.data, values(g), tol.grad, `${label}: gradient of input ${i}`);
+  });
+}
+
+/**
+ * Every case of a multi-input loss fixture, on every backend, twice: through
+ * the class (`new Loss(options)(...inputs)`) and through its nn.functional form.
+ */
+export function describeMultiLossGolden(
+  file: string,
+  make: (options: Record<string, unknown>) => nx.Loss<never[], string>,
+  functional: (inputs: nx.Tensor[], options: Record<string, unknown>) => nx.Tensor,
+  tolerance: (c: MultiLossCase) => CaseTolerance,
+): void {
+  const fixture = loadFixture<MultiLossCase>(file);
+  describe.each(BACKENDS)(`${fixture.loss} matches PyTorch ${fixture.torch} on %s`, (backend) => {
+    test.each(fixture.cases)("$name", (c) =>
+      withBackend(backend, () => {
+        const call = (o: Record<string, unknown>, xs: nx.Tensor[]) => (make(o) as unknown as (...a: nx.Tensor[]) => nx.Tensor)(...xs);
+        checkMultiLossCase(c, call, tolerance(c), `${backend} ${c.name}`);
+        checkMultiLossCase(c, (o, xs) => functional(xs, o), tolerance(c), `${backend} ${c.name} (functional)`);
+      }),
     );
   });
 }

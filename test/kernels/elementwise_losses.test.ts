@@ -1,6 +1,6 @@
 /**
- * The element-wise loss kernels (mseFwdBwd, l1FwdBwd, bceFwdBwd,
- * bceWithLogitsFwdBwd) on both backends against float64 references written
+ * The element-wise loss kernel (elementwiseLossFwdBwd) for MSE, L1, BCE and
+ * BCE-with-logits on both backends against float64 references written
  * from the formulas of backend.ts (PyTorch 1.13): per-element losses, the
  * returned float64 sum and the scaled gradient, with and without weights and
  * posWeight; the reference gradients are themselves checked against central
@@ -20,6 +20,10 @@ import { backends } from "../helpers/backends";
 import { expectClose, type Tolerance } from "../helpers/expect_close";
 import { expectGuardsIntact, freeHeapArrays, guardedF32, heapF32 } from "../helpers/heap_arrays";
 import { mulberry32, uniform, type Rng } from "../helpers/prng";
+import { MSE as MSE_KIND } from "../../ts/losses/mse_loss";
+import { L1 as L1_KIND } from "../../ts/losses/l1_loss";
+import { BCE as BCE_KIND } from "../../ts/losses/bce_loss";
+import { BCE_WITH_LOGITS as BCE_WITH_LOGITS_KIND } from "../../ts/losses/bce_with_logits_loss";
 
 afterEach(freeHeapArrays);
 
@@ -54,7 +58,7 @@ const posTerm = (e: Elem) => 1 + (e.p - 1) * e.y;
 
 const MSE: LossSpec = {
   name: "mseFwdBwd",
-  call: (K, x, y, _w, _p, _c, l, g, s) => K.mseFwdBwd(x, y, l, g, s),
+  call: (K, x, y, _w, _p, _c, l, g, s) => K.elementwiseLossFwdBwd(MSE_KIND, x, y, null, null, [], l, g, null, s),
   loss: ({ x, y }) => (x - y) ** 2,
   grad: ({ x, y }) => 2 * (x - y),
   inputs: (rng, n) => ({ x: uniform(rng, n, -3, 3), y: uniform(rng, n, -3, 3) }),
@@ -66,7 +70,7 @@ const MSE: LossSpec = {
 
 const L1: LossSpec = {
   name: "l1FwdBwd",
-  call: (K, x, y, _w, _p, _c, l, g, s) => K.l1FwdBwd(x, y, l, g, s),
+  call: (K, x, y, _w, _p, _c, l, g, s) => K.elementwiseLossFwdBwd(L1_KIND, x, y, null, null, [], l, g, null, s),
   loss: ({ x, y }) => Math.abs(x - y),
   grad: ({ x, y }) => sign(x - y),
   // Every third target equals its input: the gradient is 0 there, as in PyTorch.
@@ -83,7 +87,7 @@ const L1: LossSpec = {
 
 const BCE: LossSpec = {
   name: "bceFwdBwd",
-  call: (K, x, y, w, _p, _c, l, g, s) => K.bceFwdBwd(x, y, w, l, g, s),
+  call: (K, x, y, w, _p, _c, l, g, s) => K.elementwiseLossFwdBwd(BCE_KIND, x, y, w, null, [], l, g, null, s),
   loss: ({ x, y, w }) => -w * (y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log(1 - x), -100)),
   grad: ({ x, y, w }) => (w * (x - y)) / Math.max(x * (1 - x), 1e-12),
   // Soft targets in [0, 1], as BCELoss allows.
@@ -96,7 +100,7 @@ const BCE: LossSpec = {
 
 const BCE_WITH_LOGITS: LossSpec = {
   name: "bceWithLogitsFwdBwd",
-  call: (K, x, y, w, p, c, l, g, s) => K.bceWithLogitsFwdBwd(x, y, w, p, c, l, g, s),
+  call: (K, x, y, w, p, c, l, g, s) => K.elementwiseLossFwdBwd(BCE_WITH_LOGITS_KIND, x, y, w, p === null ? null : p.subarray(0, c), [], l, g, null, s),
   loss: (e) => e.w * ((1 - e.y) * e.x + posTerm(e) * softplus(-e.x)),
   grad: (e) => e.w * (1 - e.y - posTerm(e) * sigmoid(-e.x)),
   inputs: (rng, n) => ({ x: uniform(rng, n, -10, 10), y: uniform(rng, n, 0, 1) }),
@@ -189,7 +193,7 @@ describe.each(backends())("element-wise loss kernels on $name", (K) => {
     const y = heapF32([0, 1, 0, 1, 1, 1]);
     const lossOut = heapF32(6);
     const gradOut = heapF32(6);
-    const total = K.bceFwdBwd(x, y, null, lossOut, gradOut, 1);
+    const total = K.elementwiseLossFwdBwd(BCE_KIND, x, y, null, null, [], lossOut, gradOut, null, 1);
     expectClose(lossOut, [0, 100, 100, 0, Math.LN2, 100], { rtol: 1e-6, atol: 0 }, `${K.name} BCE clamps`);
     // (x − y) / max(x(1 − x), 1e-12): ±1e12 at the ends, −2 at one half.
     expectClose(gradOut, [0, -1e12, 1e12, 0, -2, -1e12], { rtol: 1e-6, atol: 0 }, `${K.name} BCE gradient clamps`);
@@ -204,7 +208,7 @@ describe.each(backends())("element-wise loss kernels on $name", (K) => {
     const lossOut = heapF32(xs.length);
     const gradOut = heapF32(xs.length);
     const elems = xs.map((xi, i) => ({ x: xi, y: ys[i], w: 1, p: 1 }));
-    K.bceWithLogitsFwdBwd(x, y, null, null, 1, lossOut, gradOut, 1);
+    K.elementwiseLossFwdBwd(BCE_WITH_LOGITS_KIND, x, y, null, null, [], lossOut, gradOut, null, 1);
     expect(Array.from(lossOut).every(Number.isFinite)).toBe(true);
     // Relative tolerance: here the losses are 0 or |x| and no cancellation happens.
     expectClose(lossOut, elems.map(BCE_WITH_LOGITS.loss), { rtol: 1e-6, atol: 1e-30 }, `${K.name} extreme logits`);
@@ -240,6 +244,6 @@ describe.each(backends())("element-wise loss kernels on $name", (K) => {
     }
     let exact = 0;
     for (let i = 0; i < n; i++) exact += (input[i] - target[i]) ** 2;
-    expectClose(K.mseFwdBwd(input, target, null, null, 1) / n, exact / n, { rtol: 1e-6, atol: 0 }, `${K.name} MSE mean of 4e6`);
+    expectClose(K.elementwiseLossFwdBwd(MSE_KIND, input, target, null, null, [], null, null, null, 1) / n, exact / n, { rtol: 1e-6, atol: 0 }, `${K.name} MSE mean of 4e6`);
   });
 });

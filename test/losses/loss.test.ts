@@ -31,7 +31,18 @@ const LOSSES: [string, (o?: { reduction?: nx.Reduction }) => nx.Loss, () => [nx.
   ["CrossEntropyLoss", (o) => new nx.CrossEntropyLoss(o), () => [values([3, 4], 1), new nx.Tensor([0, 3, 1])]],
   ["BCELoss", (o) => new nx.BCELoss(o), () => [values([3, 4], 1, 0, 1), values([3, 4], 2, 0, 1)]],
   ["BCEWithLogitsLoss", (o) => new nx.BCEWithLogitsLoss(o), () => [values([3, 4], 1), values([3, 4], 2, 0, 1)]],
+  ["NLLLoss", (o) => new nx.NLLLoss(o), () => [values([3, 4], 1).logSoftmax(1), new nx.Tensor([0, 3, 1])]],
+  ["KLDivLoss", (o) => new nx.KLDivLoss(o) as unknown as nx.Loss, () => [values([3, 4], 1).logSoftmax(1), values([3, 4], 2).softmax(1)]],
+  ["HuberLoss", (o) => new nx.HuberLoss(o), () => [values([3, 4], 1), values([3, 4], 2)]],
+  ["SmoothL1Loss", (o) => new nx.SmoothL1Loss(o), () => [values([3, 4], 1), values([3, 4], 2)]],
+  ["PoissonNLLLoss", (o) => new nx.PoissonNLLLoss(o), () => [values([3, 4], 1), values([3, 4], 2, 0, 5)]],
+  ["SoftMarginLoss", (o) => new nx.SoftMarginLoss(o), () => [values([3, 4], 1), values([3, 4], 2)]],
+  ["HingeEmbeddingLoss", (o) => new nx.HingeEmbeddingLoss(o), () => [values([3, 4], 1, 0, 2), values([3, 4], 2)]],
+  ["SigmoidFocalLoss", (o) => new nx.SigmoidFocalLoss(o), () => [values([3, 4], 1), values([3, 4], 2, 0, 1)]],
 ];
+
+/** Losses whose target holds class indices (one per sample, not per element). */
+const INDEX_TARGETS = ["CrossEntropyLoss", "NLLLoss"];
 
 describe.each(LOSSES)("%s", (name, make, data) => {
   test("instances are callable: criterion(a, b) equals criterion.forward(a, b)", () => {
@@ -71,8 +82,8 @@ describe.each(LOSSES)("%s", (name, make, data) => {
 
   test("mismatched shapes are a RangeError naming both shapes", () => {
     const [a] = data();
-    const wrong = name === "CrossEntropyLoss" ? new nx.Tensor([0, 1, 2, 3]) : nx.zeros([4, 3]);
-    const shapes = name === "CrossEntropyLoss" ? /\[3, 4\][^]*\[4\]|\[4\][^]*\[3, 4\]/ : /\[3, 4\][^]*\[4, 3\]|\[4, 3\][^]*\[3, 4\]/;
+    const wrong = INDEX_TARGETS.includes(name) ? new nx.Tensor([0, 1, 2, 3]) : nx.zeros([4, 3]);
+    const shapes = INDEX_TARGETS.includes(name) ? /\[3, 4\][^]*\[4\]|\[4\][^]*\[3, 4\]/ : /\[3, 4\][^]*\[4, 3\]|\[4, 3\][^]*\[3, 4\]/;
     expect(() => make()(a, wrong)).toThrow(RangeError);
     expect(() => make()(a, wrong)).toThrow(shapes);
   });
@@ -111,6 +122,10 @@ describe("nx.nn.Loss", () => {
     expect(nx.nn.CrossEntropyLoss).toBe(nx.CrossEntropyLoss);
     expect(nx.nn.MSELoss).toBe(nx.MSELoss);
     expect(nx.nn.BCEWithLogitsLoss).toBe(nx.BCEWithLogitsLoss);
+    for (const [name] of LOSSES) expect((nx.nn as Record<string, unknown>)[name]).toBe((nx as Record<string, unknown>)[name]);
+    for (const name of ["GaussianNLLLoss", "MarginRankingLoss"]) {
+      expect((nx.nn as Record<string, unknown>)[name]).toBe((nx as Record<string, unknown>)[name]);
+    }
     expect(new nx.L1Loss()).toBeInstanceOf(nx.nn.Loss);
   });
 

@@ -6,7 +6,12 @@
  * numbers; pow; the unary ops (abs and relu at exactly 0, gradient 0 as in
  * PyTorch); sum/mean/max with and without dim/keepdim (max ties share the
  * gradient evenly, PyTorch's max()/amax rule); matmul; reshape; transpose;
- * logSoftmax/softmax along dims 0, 1, -1, with logits of ±1e4 and ±88.
+ * logSoftmax/softmax along dims 0, 1, -1, with logits of ±1e4 and ±88; the
+ * ops for custom losses: clamp (at its bounds), minimum/maximum (ties share
+ * the gradient; broadcasting; numbers), where (broadcast condition),
+ * softplus (beta, threshold), logSigmoid (±30, 88), norm (p = 1, 2, 3, ∞ with
+ * ties, a zero row), gather (repeated indices accumulate), squeeze,
+ * unsqueeze, narrow, slice (Python bounds), cat, stack.
  *
  * Tolerance: 1e-5 relative / 1e-6 absolute (a few float32 roundings of exact
  * float32 inputs; broadcast gradients are summed in float64). matmul sums up
@@ -41,6 +46,20 @@ const OPS: Record<string, (xs: nx.Tensor[], args: Args) => nx.Tensor> = {
   transpose: ([a]) => a.transpose(),
   logSoftmax: ([a], { dim }) => a.logSoftmax(dim!),
   softmax: ([a], { dim }) => a.softmax(dim!),
+  clamp: ([a], { min, max }) => a.clamp(min, max),
+  maximum: ([a, b], { scalar }) => a.maximum(scalar ?? b),
+  minimum: ([a, b], { scalar }) => a.minimum(scalar ?? b),
+  where: ([a, b], { condition }) => nx.where(tensorOf(condition!), a, b),
+  softplus: ([a], { beta, threshold }) => a.softplus(beta, threshold),
+  logSigmoid: ([a]) => a.logSigmoid(),
+  norm: ([a], { p, dim, keepdim }) => a.norm(p === undefined ? 2 : Number(p), dim, keepdim),
+  gather: ([a], { dim, index }) => a.gather(dim!, tensorOf(index!)),
+  squeeze: ([a], { dim }) => a.squeeze(dim),
+  unsqueeze: ([a], { dim }) => a.unsqueeze(dim!),
+  narrow: ([a], { dim, start, length }) => a.narrow(dim!, start!, length!),
+  slice: ([a], { dim, start, end }) => a.slice(dim!, start, end),
+  cat: (xs, { dim }) => nx.cat(xs, dim),
+  stack: (xs, { dim }) => nx.stack(xs, dim),
 };
 
 const DEFAULT: Tolerance = { rtol: 1e-5, atol: 1e-6 };

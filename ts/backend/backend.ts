@@ -44,6 +44,22 @@ export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];
 /** The kernels in use: WebAssembly SIMD128 (Rust), or plain JavaScript (the fallback and baseline). */
 export type BackendName = "wasm-simd" | "js";
 
+/**
+ * One element-wise loss as both backends run it: `code` selects its formula
+ * in crates/kernels/src/losses/elementwise.rs (the wasm backend), `js` is the
+ * same formula for the js backend. Each loss file (ts/losses/*.ts) defines
+ * its kind next to its documentation.
+ */
+export interface ElementwiseKind {
+  readonly name: string;
+  readonly code: number;
+  /**
+   * One element: writes loss, ∂loss/∂a and ∂loss/∂(second differentiable
+   * input, 0 if none) into out[0], out[1], out[2]. `p`: the parameters.
+   */
+  js(a: number, b: number, c: number, d: number, p: readonly number[], out: Float64Array): void;
+}
+
 export interface Backend {
   readonly name: BackendName;
 
@@ -148,40 +164,42 @@ export interface Backend {
   // (gradScale is 1/denominator for "mean", 1 otherwise). Reductions and
   // denominators are decided in TypeScript (ts/losses/reduction.ts).
 
-  /** loss_i = (x_i − y_i)²; grad_i = 2(x_i − y_i). */
-  mseFwdBwd(input: F32, target: F32, lossOut: F32 | null, gradOut: F32 | null, gradScale: number): number;
-
-  /** loss_i = |x_i − y_i|; grad_i = sign(x_i − y_i) (0 at 0, as PyTorch). */
-  l1FwdBwd(input: F32, target: F32, lossOut: F32 | null, gradOut: F32 | null, gradScale: number): number;
-
   /**
-   * loss_i = −w_i · (y_i · max(log x_i, −100) + (1 − y_i) · max(log(1 − x_i), −100));
-   * grad_i = w_i · (x_i − y_i) / max(x_i (1 − x_i), 1e-12) (PyTorch's formula).
-   * `weight` is null or already expanded to the input's length.
+   * Every element-wise loss, by `kind` (one coded kernel; the formulas are
+   * crates/kernels/src/losses/elementwise.rs and each kind's `js`). `a`, `b`
+   * have the input's length; `c` is null (read as 1) or of that length; `d`
+   * is null (read as 1) or cycled (element i uses d[i mod d.length]).
+   * `params` are the loss's parameters (rounded to f32 on both backends).
+   * `grad2Out` receives gradScale · ∂loss/∂(the kind's second
+   * differentiable input), and is written only when `gradOut` is given.
    */
-  bceFwdBwd(
-    input: F32,
-    target: F32,
-    weight: F32 | null,
+  elementwiseLossFwdBwd(
+    kind: ElementwiseKind,
+    a: F32,
+    b: F32,
+    c: F32 | null,
+    d: F32 | null,
+    params: readonly number[],
     lossOut: F32 | null,
     gradOut: F32 | null,
+    grad2Out: F32 | null,
     gradScale: number,
   ): number;
 
   /**
-   * With l = 1 + (p_c − 1) y_i (p = posWeight, c = i mod classes; l = 1 without p):
-   * loss_i = w_i · ((1 − y_i) x_i + l · softplus(−x_i)),
-   * softplus(z) = max(z, 0) + log1p(exp(−|z|)) — finite for any finite x;
-   * grad_i = w_i · ((1 − y_i) − l · sigmoid(−x_i)).
-   * `weight` is null or expanded to the input's length; `posWeight` is null or
-   * has length `classes` (the input's last dimension).
+   * NLL over log-probabilities viewed as (n, classes, inner): loss_s = −w_t·x_t,
+   * ∂loss_s/∂x_c = −w_t·[c = t]. Targets are class indices in [0, classes)
+   * or the caller's ignoreIndex (validated): a target outside [0, classes), or
+   * equal to `ignore` (an ignored class index, or −1), contributes 0.
    */
-  bceWithLogitsFwdBwd(
+  nllFwdBwd(
     input: F32,
     target: F32,
     weight: F32 | null,
-    posWeight: F32 | null,
+    n: number,
     classes: number,
+    inner: number,
+    ignore: number,
     lossOut: F32 | null,
     gradOut: F32 | null,
     gradScale: number,

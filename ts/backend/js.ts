@@ -19,16 +19,10 @@
  *   BCE         clamps each log at −100 and its gradient's denominator at 1e-12.
  */
 import { BinaryOp, UnaryOp, type Backend, type F32 } from "./backend";
+import { sigmoid, sign } from "./js_math";
 
-/** torch.sign: −1, 0 or 1; 0 for ±0 and NaN. */
-function sign(v: number): number {
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
-}
-
-/** 1 / (1 + e^−x): exp overflow gives 0, never NaN. */
-function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
-}
+/** The (loss, ∂a, ∂second) of one element, reused by every elementwiseLossFwdBwd call. */
+const elementOut = new Float64Array(3);
 
 /**
  * PyTorch's x ** p: Math.pow, except p = ±0.5 as sqrt / 1 / sqrt (torch's
@@ -40,25 +34,6 @@ function powTorch(x: number, p: number): number {
   if (p === -0.5) return 1 / Math.sqrt(x);
   if (Math.abs(x) === 1 && Math.abs(p) === Infinity) return 1;
   return Math.pow(x, p);
-}
-
-/** log(1 + e^z), without overflow. */
-function softplus(z: number): number {
-  return Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-}
-
-/**
- * BCE-with-logits for a non-finite x, y or p, by PyTorch 1.13's literal
- * formulas, so that NaN and ∞ come out where PyTorch's do (see
- * crates/kernels/src/losses/bce_with_logits_loss.rs): [w·loss, w·grad].
- */
-function bceWithLogitsLiteral(x: number, y: number, w: number, p: number): [number, number] {
-  const m = Number.isNaN(x) ? x : Math.max(-x, 0);
-  const l = p === 1 ? 1 : (p - 1) * y + 1;
-  const t = p === 1 ? y : p * y;
-  const loss = (1 - y) * x + l * (m + Math.log(Math.exp(-m) + Math.exp(-x - m)));
-  const grad = p === 1 ? sigmoid(x) - y : (t + 1 - y) * sigmoid(x) - t;
-  return [w * loss, w * grad];
 }
 
 /** out[oOff + j] = a[aOff + j·aStep] op b[bOff + j·bStep] for j < len: one row of binaryBroadcast. */
@@ -380,76 +355,43 @@ export const jsBackend: Backend = {
 
   // ---- losses: fused forward + gradient -----------------------------------
 
-  mseFwdBwd(input, target, lossOut, gradOut, gradScale) {
-    const n = input.length;
-    const g2 = 2 * gradScale;
+  elementwiseLossFwdBwd(kind, a, b, c, d, params, lossOut, gradOut, grad2Out, gradScale) {
+    const n = a.length;
+    const p = params.map(Math.fround); // the wasm kernel gets them as f32
+    const out = elementOut;
+    const f = kind.js;
     let total = 0;
+    let k = 0; // i mod d.length, without a division per element
     for (let i = 0; i < n; i++) {
-      const d = input[i] - target[i];
-      const l = d * d;
-      total += l;
-      if (lossOut !== null) lossOut[i] = l;
-      if (gradOut !== null) gradOut[i] = g2 * d;
-    }
-    return total;
-  },
-
-  l1FwdBwd(input, target, lossOut, gradOut, gradScale) {
-    const n = input.length;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const d = input[i] - target[i];
-      const l = Math.abs(d);
-      total += l;
-      if (lossOut !== null) lossOut[i] = l;
-      if (gradOut !== null) gradOut[i] = gradScale * sign(d);
-    }
-    return total;
-  },
-
-  bceFwdBwd(input, target, weight, lossOut, gradOut, gradScale) {
-    const n = input.length;
-    let total = 0;
-    for (let i = 0; i < n; i++) {
-      const x = input[i];
-      const y = target[i];
-      const w = weight === null ? 1 : weight[i];
-      // Clamping each log keeps 0 · log 0 = 0 · (−100) finite at x = 0 or 1.
-      const logX = Math.max(Math.log(x), -100);
-      const log1mX = Math.max(Math.log(1 - x), -100);
-      const l = -w * (y * logX + (1 - y) * log1mX);
-      total += l;
-      if (lossOut !== null) lossOut[i] = l;
-      if (gradOut !== null) gradOut[i] = (gradScale * w * (x - y)) / Math.max(x * (1 - x), 1e-12);
-    }
-    return total;
-  },
-
-  bceWithLogitsFwdBwd(input, target, weight, posWeight, classes, lossOut, gradOut, gradScale) {
-    const n = input.length;
-    let total = 0;
-    let c = 0; // i mod classes, without a division per element
-    for (let i = 0; i < n; i++) {
-      const x = input[i];
-      const y = target[i];
-      const w = weight === null ? 1 : weight[i];
-      let p = 1;
-      if (posWeight !== null) {
-        p = posWeight[c];
-        if (++c === classes) c = 0;
+      f(a[i], b[i], c === null ? 1 : c[i], d === null ? 1 : d[k], p, out);
+      if (d !== null && ++k === d.length) k = 0;
+      total += out[0];
+      if (lossOut !== null) lossOut[i] = out[0];
+      if (gradOut !== null) {
+        gradOut[i] = gradScale * out[1];
+        if (grad2Out !== null) grad2Out[i] = gradScale * out[2];
       }
-      let loss: number;
-      let grad: number;
-      if (Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(p)) {
-        const l = 1 + (p - 1) * y;
-        loss = w * ((1 - y) * x + l * softplus(-x));
-        grad = w * (1 - y - l * sigmoid(-x));
-      } else {
-        [loss, grad] = bceWithLogitsLiteral(x, y, w, p);
+    }
+    return total;
+  },
+
+  nllFwdBwd(input, target, weight, n, classes, inner, ignore, lossOut, gradOut, gradScale) {
+    if (gradOut !== null) gradOut.fill(0);
+    let total = 0;
+    for (let b = 0; b < n; b++) {
+      for (let j = 0; j < inner; j++) {
+        const s = b * inner + j;
+        const t = target[s];
+        let loss = 0;
+        if (Number.isInteger(t) && t >= 0 && t < classes && t !== ignore) {
+          const w = weight === null ? 1 : weight[t];
+          const at = (b * classes + t) * inner + j;
+          loss = -w * input[at];
+          if (gradOut !== null) gradOut[at] = -w * gradScale;
+        }
+        if (lossOut !== null) lossOut[s] = loss;
+        total += loss;
       }
-      total += loss;
-      if (lossOut !== null) lossOut[i] = loss;
-      if (gradOut !== null) gradOut[i] = gradScale * grad;
     }
     return total;
   },

@@ -113,21 +113,15 @@ export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
     },
 
     // ---- losses ----
-    mseFwdBwd(input, target, lossOut, gradOut, gradScale) {
-      return k.mse_fwd_bwd(input.byteOffset, target.byteOffset, input.length, ptr(lossOut), ptr(gradOut), gradScale);
-    },
-    l1FwdBwd(input, target, lossOut, gradOut, gradScale) {
-      return k.l1_fwd_bwd(input.byteOffset, target.byteOffset, input.length, ptr(lossOut), ptr(gradOut), gradScale);
-    },
-    bceFwdBwd(input, target, weight, lossOut, gradOut, gradScale) {
-      return k.bce_fwd_bwd(
-        input.byteOffset, target.byteOffset, ptr(weight), input.length, ptr(lossOut), ptr(gradOut), gradScale,
+    elementwiseLossFwdBwd(kind, a, b, c, d, params, lossOut, gradOut, grad2Out, gradScale) {
+      return k.elementwise_loss_fwd_bwd(
+        kind.code, a.byteOffset, b.byteOffset, ptr(c), ptr(d), a.length, d === null ? 0 : d.length,
+        params[0] ?? 0, params[1] ?? 0, params[2] ?? 0, ptr(lossOut), ptr(gradOut), ptr(gradOut === null ? null : grad2Out), gradScale,
       );
     },
-    bceWithLogitsFwdBwd(input, target, weight, posWeight, classes, lossOut, gradOut, gradScale) {
-      return k.bce_with_logits_fwd_bwd(
-        input.byteOffset, target.byteOffset, ptr(weight), ptr(posWeight), classes, input.length,
-        ptr(lossOut), ptr(gradOut), gradScale,
+    nllFwdBwd(input, target, weight, n, classes, inner, ignore, lossOut, gradOut, gradScale) {
+      return k.nll_fwd_bwd(
+        input.byteOffset, target.byteOffset, ptr(weight), n, classes, inner, ignore, ptr(lossOut), ptr(gradOut), gradScale,
       );
     },
     crossEntropyFwdBwd(logits, target, weight, n, classes, inner, ignoreIndex, labelSmoothing, probTargets, lossOut, gradOut, gradScale) {

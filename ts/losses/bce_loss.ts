@@ -10,12 +10,27 @@
  * NOTE: no gradient with respect to the target (PyTorch 1.13 has none either).
  */
 import { Tensor } from "../tensor";
-import { kernelsNow } from "../backend/select";
+import type { ElementwiseKind } from "../backend/backend";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
+import { runElementwise } from "./elementwise";
 import { checkOptions } from "../options";
 import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
 import { weightTensor, withExpandedWeight } from "./weights";
+
+/** crates/kernels/src/losses/elementwise.rs: BCE (c = the weight). */
+export const BCE: ElementwiseKind = {
+  name: "BCELoss",
+  code: 2,
+  js(x, y, w, _d, _p, out) {
+    // Clamping each log keeps 0 · log 0 = 0 · (−100) finite at x = 0 or 1.
+    const logX = Math.max(Math.log(x), -100);
+    const log1mX = Math.max(Math.log1p(-x), -100);
+    out[0] = -w * (y * logX + (1 - y) * log1mX);
+    out[1] = (w * (x - y)) / Math.max(x * (1 - x), 1e-12);
+    out[2] = 0;
+  },
+};
 
 export interface BCELossOptions extends LossOptions {
   /** Rescales each element's loss; broadcasts against the input. */
@@ -43,9 +58,14 @@ export class BCELoss extends Loss {
       }
     }
     return withExpandedWeight(this.weight, input.shape, "BCELoss", (weight) =>
-      elementwiseLoss("BCELoss", input, target, this.reduction, null, (lossOut, gradOut, gradScale) =>
-        kernelsNow().bceFwdBwd(input.data, target.data, weight?.data ?? null, lossOut, gradOut, gradScale),
+      elementwiseLoss("BCELoss", [input, target], ["a", null], this.reduction, (out, s) =>
+        runElementwise(BCE, { a: input, b: target, c: weight }, [], out, s),
       ),
     );
   }
+}
+
+/** F.binaryCrossEntropy(input, target, { weight, reduction }) */
+export function binaryCrossEntropy(input: Tensor, target: Tensor, opts?: BCELossOptions): Tensor {
+  return new BCELoss(opts).forward(input, target);
 }

@@ -6,19 +6,55 @@
  * which equals −w_i (p_c y_i log σ(x_i) + (1 − y_i) log(1 − σ(x_i))) but is
  * finite and accurate for every finite logit (±1e4 included), unlike
  * log(sigmoid(x)). Gradient: w_i ((1 − y_i) − l_i σ(−x_i)).
+ * A non-finite x, y or posWeight takes PyTorch's literal formulas instead,
+ * so NaN and ±∞ come out as in PyTorch 1.13 (docs/nan-inf.md).
  * "mean" divides by the number of elements. `weight` broadcasts against the
  * input; `posWeight` has one entry per class (the last dimension).
  * NOTE: posWeight must have shape (C) or (1) (PyTorch broadcasts any shape);
  * no gradient with respect to the target.
  */
 import { Tensor } from "../tensor";
-import { kernelsNow } from "../backend/select";
+import type { ElementwiseKind } from "../backend/backend";
+import { sigmoid, softplus } from "../backend/js_math";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
+import { runElementwise } from "./elementwise";
 import { checkOptions } from "../options";
 import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
 import { weightTensor, withExpandedWeight } from "./weights";
 import { formatShape } from "../shape";
+
+/** crates/kernels/src/losses/elementwise.rs: BCE_WITH_LOGITS (c = the weight, d = posWeight, cycled). */
+export const BCE_WITH_LOGITS: ElementwiseKind = {
+  name: "BCEWithLogitsLoss",
+  code: 3,
+  js(x, y, w, p, _p, out) {
+    out[2] = 0;
+    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(p))) {
+      bceWithLogitsLiteral(x, y, w, p, out);
+      return;
+    }
+    const l = 1 + (p - 1) * y;
+    out[0] = w * ((1 - y) * x + l * softplus(-x));
+    out[1] = w * (1 - y - l * sigmoid(-x));
+  },
+};
+
+/**
+ * BCE-with-logits for a non-finite x, y or p, by PyTorch 1.13's literal
+ * formulas, so that NaN and ∞ come out where PyTorch's do (e.g. x = −∞,
+ * y = 1 is NaN there, from (1 − y)·x = 0·(−∞)); see BceWithLogits in
+ * crates/kernels/src/losses/elementwise.rs. Writes w·loss, w·grad.
+ */
+function bceWithLogitsLiteral(x: number, y: number, w: number, p: number, out: Float64Array): void {
+  const m = Number.isNaN(x) ? x : Math.max(-x, 0);
+  const l = p === 1 ? 1 : (p - 1) * y + 1;
+  const t = p === 1 ? y : p * y;
+  const loss = (1 - y) * x + l * (m + Math.log(Math.exp(-m) + Math.exp(-x - m)));
+  const grad = p === 1 ? sigmoid(x) - y : (t + 1 - y) * sigmoid(x) - t;
+  out[0] = w * loss;
+  out[1] = w * grad;
+}
 
 export interface BCEWithLogitsLossOptions extends LossOptions {
   /** Rescales each element's loss; broadcasts against the input. */
@@ -51,12 +87,15 @@ export class BCEWithLogitsLoss extends Loss {
     }
     return withExpandedWeight(posWeight, [classes], "BCEWithLogitsLoss: posWeight", (pos) =>
       withExpandedWeight(this.weight, input.shape, "BCEWithLogitsLoss", (weight) =>
-        elementwiseLoss("BCEWithLogitsLoss", input, target, this.reduction, null, (lossOut, gradOut, gradScale) =>
-          kernelsNow().bceWithLogitsFwdBwd(
-            input.data, target.data, weight?.data ?? null, pos?.data ?? null, classes, lossOut, gradOut, gradScale,
-          ),
+        elementwiseLoss("BCEWithLogitsLoss", [input, target], ["a", null], this.reduction, (out, s) =>
+          runElementwise(BCE_WITH_LOGITS, { a: input, b: target, c: weight, d: pos }, [], out, s),
         ),
       ),
     );
   }
+}
+
+/** F.binaryCrossEntropyWithLogits(input, target, { weight, posWeight, reduction }) */
+export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsLossOptions): Tensor {
+  return new BCEWithLogitsLoss(opts).forward(input, target);
 }

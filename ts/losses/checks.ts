@@ -26,3 +26,17 @@ export function checkTargetWithoutGrad(target: Tensor, what: string): void {
     );
   }
 }
+
+/** Every tensor is live and has the first one's shape (names: what each is, for the error). */
+export function checkSameShapes(tensors: unknown[], names: string[], what: string): void {
+  tensors.forEach((t, i) => checkTensor(t, `${what}: ${names[i]}`));
+  const first = tensors[0] as Tensor;
+  tensors.forEach((t, i) => {
+    const shape = (t as Tensor).shape;
+    if (!sameShape(shape, first.shape)) {
+      throw new RangeError(
+        `${what}: ${names[i]} shape ${formatShape(shape)} does not match ${names[0]} shape ${formatShape(first.shape)}`,
+      );
+    }
+  });
+}

@@ -24,7 +24,7 @@
 import { Tensor } from "../tensor";
 import { kernelsNow } from "../backend/select";
 import { Loss, type LossOptions } from "./loss";
-import { fusedLoss } from "./reduction";
+import { fusedLoss, viewsOf } from "./reduction";
 import { checkInteger, checkNumber, checkOptions } from "../options";
 import { checkWeightLength, weightTensor } from "./weights";
 import { checkTensor } from "../errors";
@@ -92,18 +92,18 @@ export class CrossEntropyLoss extends Loss {
     const weight = this.weight;
     return fusedLoss({
       name: "CrossEntropyLoss",
-      input,
-      target,
-      targetGrad: probTargets ? (g) => this.probabilityTargetGrad(input, g, denominator) : null,
+      inputs: [input, target],
+      grads: ["a", probTargets ? (g) => this.probabilityTargetGrad(input, g, denominator) : null],
       reduction: this.reduction,
       noneShape: sampleShape,
       noneGradShape: input.ndim === 1 ? [] : [n, 1, ...spatial],
       denominator,
-      kernel: (lossOut, gradOut, gradScale) =>
-        kernelsNow().crossEntropyFwdBwd(
-          input.data, target.data, weight?.data ?? null, n, classes, inner,
-          this.ignoreIndex, smoothing, probTargets, lossOut, gradOut, gradScale,
-        ),
+      kernel: (out, gradScale) => {
+        const [x, t, w, lo, go] = viewsOf(input, target, weight, out.loss, out.grad);
+        return kernelsNow().crossEntropyFwdBwd(
+          x!, t!, w, n, classes, inner, this.ignoreIndex, smoothing, probTargets, lo, go, gradScale,
+        );
+      },
     });
   }
 
@@ -144,4 +144,9 @@ export class CrossEntropyLoss extends Loss {
     const scale = this.reduction === "mean" ? (denominator === 0 ? 0 : 1 / denominator) : 1;
     return grad.mul(g.data[0] * scale);
   }
+}
+
+/** F.crossEntropy(input, target, { weight, ignoreIndex, reduction, labelSmoothing }) */
+export function crossEntropy(input: Tensor, target: Tensor, opts?: CrossEntropyLossOptions): Tensor {
+  return new CrossEntropyLoss(opts).forward(input, target);
 }

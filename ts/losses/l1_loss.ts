@@ -5,11 +5,25 @@
  * NOTE: input and target must have the same shape (PyTorch broadcasts with a warning).
  */
 import type { Tensor } from "../tensor";
-import { kernelsNow } from "../backend/select";
+import type { ElementwiseKind } from "../backend/backend";
+import { sign } from "../backend/js_math";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
 import { checkOptions } from "../options";
 import { checkInputTarget } from "./checks";
+import { runElementwise } from "./elementwise";
+
+/** crates/kernels/src/losses/elementwise.rs: L1. */
+export const L1: ElementwiseKind = {
+  name: "L1Loss",
+  code: 1,
+  js(x, y, _c, _d, _p, out) {
+    const d = x - y;
+    out[0] = Math.abs(d);
+    out[1] = sign(d);
+    out[2] = 0;
+  },
+};
 
 export class L1Loss extends Loss {
   constructor(opts?: LossOptions) {
@@ -18,8 +32,13 @@ export class L1Loss extends Loss {
 
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "L1Loss");
-    return elementwiseLoss("L1Loss", input, target, this.reduction, -1, (lossOut, gradOut, gradScale) =>
-      kernelsNow().l1FwdBwd(input.data, target.data, lossOut, gradOut, gradScale),
+    return elementwiseLoss("L1Loss", [input, target], ["a", -1], this.reduction, (out, s) =>
+      runElementwise(L1, { a: input, b: target }, [], out, s),
     );
   }
+}
+
+/** F.l1Loss(input, target, { reduction }) */
+export function l1Loss(input: Tensor, target: Tensor, opts?: LossOptions): Tensor {
+  return new L1Loss(opts).forward(input, target);
 }

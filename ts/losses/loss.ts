@@ -1,38 +1,46 @@
 /**
  * The base class of every loss: holds the reduction, makes instances
- * callable (`criterion(input, target)` is `forward`), and is the base for
- * custom losses built from Tensor ops:
+ * callable (`criterion(...inputs)` is `forward(...inputs)`), and is the base
+ * for custom losses built from Tensor ops:
  *
  *   class CustomLoss extends nx.nn.Loss {
  *     forward(input: nx.Tensor, target: nx.Tensor) {
  *       return input.sub(target).pow(2).mean();
  *     }
  *   }
+ *
+ * The contract every built-in loss follows: `forward` takes any number of
+ * inputs (`Inputs`, (input, target) by default; GaussianNLLLoss takes a
+ * variance too, CTCLoss four), validates them before allocating anything,
+ * returns a scalar for "mean"/"sum" (and "batchmean") and the unreduced
+ * losses for "none", and records one gradient per floating input that
+ * PyTorch differentiates (ts/losses/reduction.ts). Options are validated
+ * once, in the constructor (ts/options.ts).
  */
 import { Callable } from "../callable";
 import type { Tensor } from "../tensor";
-import { checkReduction, type Reduction } from "./reduction";
+import { checkReduction, REDUCTIONS, type Reduction } from "./reduction";
 
 export interface LossOptions {
   reduction?: Reduction;
 }
 
-export interface Loss {
-  /** Same as `forward(input, target)`. */
-  (input: Tensor, target: Tensor): Tensor;
+export interface Loss<Inputs extends unknown[] = [input: Tensor, target: Tensor], R extends string = Reduction> {
+  /** Same as `forward(...inputs)`. */
+  (...inputs: Inputs): Tensor;
 }
 
-export abstract class Loss extends Callable {
-  /** "none" | "mean" | "sum" (default "mean"). */
-  readonly reduction: Reduction;
+export abstract class Loss<Inputs extends unknown[] = [input: Tensor, target: Tensor], R extends string = Reduction> extends Callable {
+  /** "none" | "mean" | "sum" (default "mean"); KLDivLoss also "batchmean". */
+  readonly reduction: R;
 
   /** Custom losses may take more options; only `reduction` is read here. */
-  constructor(opts?: LossOptions) {
+  constructor(opts?: { reduction?: R }, allowed: readonly R[] = REDUCTIONS as readonly string[] as readonly R[], fallback = "mean" as R) {
     super();
-    this.reduction = checkReduction(opts?.reduction ?? "mean", new.target.name);
+    this.reduction = checkReduction<R>(opts?.reduction ?? fallback, new.target.name, allowed);
   }
 
-  abstract forward(input: Tensor, target: Tensor): Tensor;
+  abstract forward(...inputs: Inputs): Tensor;
 
   override toString(): string {
     return `${this.constructor.name}(reduction=${this.reduction})`;

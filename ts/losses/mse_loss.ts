@@ -5,11 +5,24 @@
  * NOTE: input and target must have the same shape (PyTorch broadcasts with a warning).
  */
 import type { Tensor } from "../tensor";
-import { kernelsNow } from "../backend/select";
+import type { ElementwiseKind } from "../backend/backend";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
 import { checkOptions } from "../options";
 import { checkInputTarget } from "./checks";
+import { runElementwise } from "./elementwise";
+
+/** crates/kernels/src/losses/elementwise.rs: MSE. */
+export const MSE: ElementwiseKind = {
+  name: "MSELoss",
+  code: 0,
+  js(x, y, _c, _d, _p, out) {
+    const d = x - y;
+    out[0] = d * d;
+    out[1] = 2 * d;
+    out[2] = 0;
+  },
+};
 
 export class MSELoss extends Loss {
   constructor(opts?: LossOptions) {
@@ -18,8 +31,13 @@ export class MSELoss extends Loss {
 
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "MSELoss");
-    return elementwiseLoss("MSELoss", input, target, this.reduction, -1, (lossOut, gradOut, gradScale) =>
-      kernelsNow().mseFwdBwd(input.data, target.data, lossOut, gradOut, gradScale),
+    return elementwiseLoss("MSELoss", [input, target], ["a", -1], this.reduction, (out, s) =>
+      runElementwise(MSE, { a: input, b: target }, [], out, s),
     );
   }
+}
+
+/** F.mseLoss(input, target, { reduction }) */
+export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions): Tensor {
+  return new MSELoss(opts).forward(input, target);
 }

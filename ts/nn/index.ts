@@ -7,3 +7,4 @@ export { Sequential } from "./sequential";
 export { Dropout } from "./dropout";
 export { Flatten, flatten } from "./flatten";
 export * as utils from "./utils";
+export * as functional from "./functional";

@@ -19,61 +19,75 @@
 import neurenixKernels from "./neurenix_kernels.wasm";
 import { KERNEL_RESERVED_BYTES } from "./memory";
 
+/**
+ * The wasm value type of each parameter, for readers and for
+ * test/kernels/export_arity.test.ts (which checks every export's arity and
+ * parameter types against these declarations): a byte address or an i32
+ * size, code or flag; an f32 scalar; an f64 result.
+ */
 type Ptr = number;
+type I32 = number;
+type F32 = number;
+type F64 = number;
 
-/** The module's exports, as crates/wasm/src/exports.rs declares them. */
+/**
+ * The module's exports, as crates/wasm/src/exports.rs declares them, in its
+ * argument order: op code or kind, inputs, optional inputs, sizes,
+ * parameters, outputs, gradient scale.
+ */
 export interface KernelExports {
   readonly __heap_base: WebAssembly.Global;
 
-  unary(op: number, x: Ptr, out: Ptr, n: number): void;
-  unary_backward(op: number, x: Ptr, y: Ptr, gy: Ptr, gx: Ptr, n: number): void;
-  pow_scalar(x: Ptr, p: number, out: Ptr, n: number): void;
-  pow_scalar_backward(x: Ptr, p: number, gy: Ptr, gx: Ptr, n: number): void;
-  binary(op: number, a: Ptr, b: Ptr, out: Ptr, n: number): void;
-  add_in_place(acc: Ptr, x: Ptr, n: number): void;
-  binary_scalar(op: number, a: Ptr, s: number, out: Ptr, n: number): void;
+  unary(op: I32, x: Ptr, out: Ptr, n: I32): void;
+  unary_backward(op: I32, x: Ptr, y: Ptr, gy: Ptr, gx: Ptr, n: I32): void;
+  pow_scalar(x: Ptr, p: F32, out: Ptr, n: I32): void;
+  pow_scalar_backward(x: Ptr, p: F32, gy: Ptr, gx: Ptr, n: I32): void;
+  binary(op: I32, a: Ptr, b: Ptr, out: Ptr, n: I32): void;
+  add_in_place(acc: Ptr, x: Ptr, n: I32): void;
+  binary_scalar(op: I32, a: Ptr, s: F32, out: Ptr, n: I32): void;
   /** Strides and shape are pointers to `ndim` i32 each. */
   binary_broadcast(
-    op: number,
-    a: Ptr, aLen: number, aStrides: Ptr,
-    b: Ptr, bLen: number, bStrides: Ptr,
-    out: Ptr, outLen: number, shape: Ptr, ndim: number,
+    op: I32,
+    a: Ptr, aLen: I32, aStrides: Ptr,
+    b: Ptr, bLen: I32, bStrides: Ptr,
+    out: Ptr, outLen: I32, shape: Ptr, ndim: I32,
   ): void;
 
-  sum_axis(x: Ptr, outer: number, dim: number, inner: number, out: Ptr): void;
-  max_axis(x: Ptr, outer: number, dim: number, inner: number, out: Ptr): void;
-  sum(x: Ptr, n: number): number;
-  bandwidth_read(x: Ptr, n: number): number;
-  bandwidth_read_write(x: Ptr, out: Ptr, n: number): void;
+  sum_axis(x: Ptr, outer: I32, dim: I32, inner: I32, out: Ptr): void;
+  max_axis(x: Ptr, outer: I32, dim: I32, inner: I32, out: Ptr): void;
+  sum(x: Ptr, n: I32): F64;
+  bandwidth_read(x: Ptr, n: I32): F32;
+  bandwidth_read_write(x: Ptr, out: Ptr, n: I32): void;
 
-  matmul(a: Ptr, b: Ptr, out: Ptr, m: number, k: number, n: number, transA: number, transB: number, accumulate: number): void;
+  matmul(a: Ptr, b: Ptr, out: Ptr, m: I32, k: I32, n: I32, transA: I32, transB: I32, accumulate: I32): void;
 
-  log_softmax(x: Ptr, outer: number, dim: number, inner: number, out: Ptr): void;
-  log_softmax_backward(y: Ptr, gy: Ptr, outer: number, dim: number, inner: number, gx: Ptr): void;
-  softmax(x: Ptr, outer: number, dim: number, inner: number, out: Ptr): void;
-  softmax_backward(y: Ptr, gy: Ptr, outer: number, dim: number, inner: number, gx: Ptr): void;
+  log_softmax(x: Ptr, outer: I32, dim: I32, inner: I32, out: Ptr): void;
+  log_softmax_backward(y: Ptr, gy: Ptr, outer: I32, dim: I32, inner: I32, gx: Ptr): void;
+  softmax(x: Ptr, outer: I32, dim: I32, inner: I32, out: Ptr): void;
+  softmax_backward(y: Ptr, gy: Ptr, outer: I32, dim: I32, inner: I32, gx: Ptr): void;
 
-  mse_fwd_bwd(input: Ptr, target: Ptr, n: number, lossOut: Ptr, gradOut: Ptr, gradScale: number): number;
-  l1_fwd_bwd(input: Ptr, target: Ptr, n: number, lossOut: Ptr, gradOut: Ptr, gradScale: number): number;
-  bce_fwd_bwd(input: Ptr, target: Ptr, weight: Ptr, n: number, lossOut: Ptr, gradOut: Ptr, gradScale: number): number;
-  bce_with_logits_fwd_bwd(
-    input: Ptr, target: Ptr, weight: Ptr, posWeight: Ptr, classes: number, n: number,
-    lossOut: Ptr, gradOut: Ptr, gradScale: number,
-  ): number;
+  elementwise_loss_fwd_bwd(
+    kind: I32, a: Ptr, b: Ptr, c: Ptr, d: Ptr, n: I32, dLen: I32, p0: F32, p1: F32, p2: F32,
+    lossOut: Ptr, gradOut: Ptr, grad2Out: Ptr, gradScale: F32,
+  ): F64;
   cross_entropy_fwd_bwd(
-    logits: Ptr, target: Ptr, weight: Ptr, n: number, classes: number, inner: number,
-    ignoreIndex: number, labelSmoothing: number, probTargets: number,
-    lossOut: Ptr, gradOut: Ptr, gradScale: number,
-  ): number;
+    logits: Ptr, target: Ptr, weight: Ptr, n: I32, classes: I32, inner: I32,
+    ignoreIndex: F32, labelSmoothing: F32, probTargets: I32,
+    lossOut: Ptr, gradOut: Ptr, gradScale: F32,
+  ): F64;
+  nll_fwd_bwd(
+    input: Ptr, target: Ptr, weight: Ptr, n: I32, classes: I32, inner: I32, ignore: I32,
+    lossOut: Ptr, gradOut: Ptr, gradScale: F32,
+  ): F64;
 
   sgd_step(
-    param: Ptr, grad: Ptr, momentumBuf: Ptr, n: number,
-    lr: number, momentum: number, oneMinusDampening: number, weightDecay: number, nesterov: number, firstStep: number,
+    param: Ptr, grad: Ptr, momentumBuf: Ptr, n: I32,
+    lr: F32, momentum: F32, oneMinusDampening: F32, weightDecay: F32, nesterov: I32, firstStep: I32,
   ): void;
   adam_step(
-    param: Ptr, grad: Ptr, m: Ptr, v: Ptr, vMax: Ptr, n: number,
-    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number,
-    eps: number, weightDecay: number, stepSize: number, bc2Sqrt: number,
+    param: Ptr, grad: Ptr, m: Ptr, v: Ptr, vMax: Ptr, n: I32,
+    beta1: F32, beta2: F32, oneMinusBeta1: F32, oneMinusBeta2: F32,
+    eps: F32, weightDecay: F32, stepSize: F32, bc2Sqrt: F32,
   ): void;
 }
 

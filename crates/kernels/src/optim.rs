@@ -18,8 +18,8 @@
 //! lanes at a time (`Lane`) with a scalar tail.
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use crate::elementwise::lanes::Four;
-use crate::elementwise::lanes::Lane;
+use crate::simd::lanes::Four;
+use crate::simd::lanes::Lane;
 
 /// One SGD step (see the header); `momentum_buf` None means no momentum.
 #[allow(clippy::too_many_arguments)]

@@ -18,7 +18,7 @@
 //! caller validates, and the kernels never panic.
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use crate::elementwise::lanes::{load_at, store_at};
+use crate::simd::lanes::{load_at, store_at};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::v;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]

@@ -1,4 +1,7 @@
-//! SIMD128 versions of the functions in math.rs, four f32 lanes at a time.
+//! The SIMD helpers, in one place: `v`, the SIMD128 versions of the
+//! functions in math.rs, four f32 lanes at a time; and `lanes`, the `Lane`
+//! abstraction that lets one generic formula run on one f32 (host, tails)
+//! or on four lanes of a v128 (wasm), so a formula is written once.
 //!
 //! Each function is the lane-wise twin of its scalar namesake in math.rs:
 //! same algorithm, same constants, same clamps (see that file's header for
@@ -12,7 +15,8 @@
 //! min/max and nearest/trunc_sat instead, cross entropy fwd+bwd on
 //! (256, 1000) logits took 0.92 ms instead of 0.41 ms.
 //!
-//! Only compiled for wasm32 with the `simd128` target feature.
+//! `v` is only compiled for wasm32 with the `simd128` target feature;
+//! `lanes` everywhere (its f32 form is the host path).
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 pub mod v {
@@ -159,12 +163,6 @@ pub mod v {
     }
 
     #[inline(always)]
-    pub fn softplus(x: v128) -> v128 {
-        let e = exp(f32x4_neg(abs(x)));
-        f32x4_add(pmax(x, splat(0.0)), log1p_unit(e))
-    }
-
-    #[inline(always)]
     pub fn sigmoid(x: v128) -> v128 {
         let e = exp(f32x4_neg(abs(x)));
         let r = f32x4_div(splat(1.0), f32x4_add(splat(1.0), e));
@@ -184,5 +182,307 @@ pub mod v {
         let big = f32x4_sub(splat(1.0), f32x4_div(splat(2.0), f32x4_add(e, splat(1.0))));
         let t = select(f32x4_lt(a, splat(TANH_SMALL)), small, big);
         v128_or(t, v128_and(x, i32x4_splat(i32::MIN))) // t ≥ 0: or-ing x's sign
+    }
+}
+
+/// 4-lane access for kernels whose loads do not follow a simple chunking of
+/// one slice (strided lines, matmul tiles, several optional slices), and the
+/// `Lane` abstraction that lets one generic body run on one f32 or on four
+/// lanes of a v128.
+pub mod lanes {
+    use crate::math::{abs_f32, exp_f32, ln_f32, log1p_f32, log1p_unit, pmax_f32, pmin_f32, sqrt_f32};
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    use crate::simd::v;
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    use core::arch::wasm32::*;
+
+    /// x[i..i + 4] as a vector.
+    ///
+    /// # Safety
+    /// `i + 4 <= x.len()`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline(always)]
+    pub unsafe fn load_at(x: &[f32], i: usize) -> v128 {
+        debug_assert!(i + 4 <= x.len());
+        // SAFETY: in bounds by the caller's contract; v128_load reads unaligned.
+        unsafe { v128_load(x.as_ptr().add(i) as *const v128) }
+    }
+
+    /// Writes `v` to x[i..i + 4].
+    ///
+    /// # Safety
+    /// `i + 4 <= x.len()`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[inline(always)]
+    pub unsafe fn store_at(x: &mut [f32], i: usize, v: v128) {
+        debug_assert!(i + 4 <= x.len());
+        // SAFETY: in bounds by the caller's contract; v128_store writes unaligned.
+        unsafe { v128_store(x.as_mut_ptr().add(i) as *mut v128, v) }
+    }
+
+    /// One f32, or four lanes (`Four`). Lane l of an access at `i` is element
+    /// `i + l·ls` (ls: the distance between the lanes' elements).
+    pub trait Lane: Copy {
+        fn splat(x: f32) -> Self;
+        /// # Safety
+        /// Every `i + l·ls` (l < lanes) is in bounds of `x`.
+        unsafe fn load(x: &[f32], i: usize, ls: usize) -> Self;
+        /// # Safety
+        /// Every `i + l·ls` (l < lanes) is in bounds of `x`.
+        unsafe fn store(x: &mut [f32], i: usize, ls: usize, v: Self);
+        fn add(self, o: Self) -> Self;
+        fn sub(self, o: Self) -> Self;
+        fn mul(self, o: Self) -> Self;
+        fn div(self, o: Self) -> Self;
+        /// pmax: `o` if self < o, else self (a NaN in `o` is dropped).
+        fn max(self, o: Self) -> Self;
+        /// pmin: `o` if o < self, else self (a NaN in `o` is dropped).
+        fn min(self, o: Self) -> Self;
+        fn neg(self) -> Self;
+        fn abs(self) -> Self;
+        fn exp(self) -> Self;
+        fn ln(self) -> Self;
+        /// log1p for x ∈ [0, 1] (math::log1p_unit).
+        fn log1p_unit(self) -> Self;
+        fn log1p(self) -> Self;
+        fn sqrt(self) -> Self;
+
+        /// A per-lane condition (bool, or an all-ones/zeros lane mask).
+        type Mask: Copy;
+        fn lt(self, o: Self) -> Self::Mask;
+        fn le(self, o: Self) -> Self::Mask;
+        fn eq(self, o: Self) -> Self::Mask;
+        /// Lanes of `a` where `m` holds, else lanes of `b`.
+        fn select(m: Self::Mask, a: Self, b: Self) -> Self;
+
+        // Composites, written once for both forms.
+        #[inline(always)]
+        fn gt(self, o: Self) -> Self::Mask {
+            o.lt(self)
+        }
+        #[inline(always)]
+        fn ge(self, o: Self) -> Self::Mask {
+            o.le(self)
+        }
+        /// torch.sign: −1, 0 or 1; 0 for ±0 and NaN.
+        #[inline(always)]
+        fn sign(self) -> Self {
+            let zero = Self::splat(0.0);
+            Self::select(self.gt(zero), Self::splat(1.0), Self::select(self.lt(zero), Self::splat(-1.0), zero))
+        }
+        /// e^−|x| ∈ (0, 1], the shared start of softplus and sigmoid.
+        #[inline(always)]
+        fn exp_neg_abs(self) -> Self {
+            self.abs().neg().exp()
+        }
+        /// log(1 + e^x) = max(x, 0) + log1p(e^−|x|): finite for every finite x.
+        #[inline(always)]
+        fn softplus(self) -> Self {
+            self.max(Self::splat(0.0)).add(self.exp_neg_abs().log1p_unit())
+        }
+        /// 1/(1 + e^−x) from e^−|x|, so neither side cancels (math::sigmoid_f32).
+        #[inline(always)]
+        fn sigmoid(self) -> Self {
+            let e = self.exp_neg_abs();
+            let r = Self::splat(1.0).div(Self::splat(1.0).add(e));
+            Self::select(self.lt(Self::splat(0.0)), e.mul(r), r)
+        }
+    }
+
+    impl Lane for f32 {
+        #[inline(always)]
+        fn splat(x: f32) -> Self {
+            x
+        }
+        #[inline(always)]
+        unsafe fn load(x: &[f32], i: usize, _: usize) -> Self {
+            debug_assert!(i < x.len());
+            // SAFETY: the caller guarantees i is in bounds.
+            unsafe { *x.get_unchecked(i) }
+        }
+        #[inline(always)]
+        unsafe fn store(x: &mut [f32], i: usize, _: usize, v: Self) {
+            debug_assert!(i < x.len());
+            // SAFETY: the caller guarantees i is in bounds.
+            unsafe { *x.get_unchecked_mut(i) = v }
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            self + o
+        }
+        #[inline(always)]
+        fn sub(self, o: Self) -> Self {
+            self - o
+        }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            self * o
+        }
+        #[inline(always)]
+        fn div(self, o: Self) -> Self {
+            self / o
+        }
+        #[inline(always)]
+        fn max(self, o: Self) -> Self {
+            pmax_f32(self, o)
+        }
+        #[inline(always)]
+        fn min(self, o: Self) -> Self {
+            pmin_f32(self, o)
+        }
+        #[inline(always)]
+        fn neg(self) -> Self {
+            -self
+        }
+        #[inline(always)]
+        fn abs(self) -> Self {
+            abs_f32(self)
+        }
+        #[inline(always)]
+        fn exp(self) -> Self {
+            exp_f32(self)
+        }
+        #[inline(always)]
+        fn ln(self) -> Self {
+            ln_f32(self)
+        }
+        #[inline(always)]
+        fn log1p_unit(self) -> Self {
+            log1p_unit(self)
+        }
+        #[inline(always)]
+        fn log1p(self) -> Self {
+            log1p_f32(self)
+        }
+        #[inline(always)]
+        fn sqrt(self) -> Self {
+            sqrt_f32(self)
+        }
+        type Mask = bool;
+        #[inline(always)]
+        fn lt(self, o: Self) -> bool {
+            self < o
+        }
+        #[inline(always)]
+        fn le(self, o: Self) -> bool {
+            self <= o
+        }
+        #[inline(always)]
+        fn eq(self, o: Self) -> bool {
+            self == o
+        }
+        #[inline(always)]
+        fn select(m: bool, a: Self, b: Self) -> Self {
+            if m { a } else { b }
+        }
+    }
+
+    /// Four lanes in one vector; `CONTIG` when they are adjacent (ls = 1),
+    /// else gathered/scattered one by one.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[derive(Clone, Copy)]
+    pub struct Four<const CONTIG: bool>(pub v128);
+
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    impl<const CONTIG: bool> Lane for Four<CONTIG> {
+        #[inline(always)]
+        fn splat(x: f32) -> Self {
+            Self(f32x4_splat(x))
+        }
+        #[inline(always)]
+        unsafe fn load(x: &[f32], i: usize, ls: usize) -> Self {
+            if CONTIG {
+                // SAFETY: i + 3 is in bounds (caller).
+                Self(unsafe { load_at(x, i) })
+            } else {
+                // SAFETY: i + l·ls is in bounds for l < 4 (caller).
+                let g = |l: usize| unsafe { *x.get_unchecked(i + l * ls) };
+                Self(f32x4(g(0), g(1), g(2), g(3)))
+            }
+        }
+        #[inline(always)]
+        unsafe fn store(x: &mut [f32], i: usize, ls: usize, v: Self) {
+            if CONTIG {
+                // SAFETY: i + 3 is in bounds (caller).
+                unsafe { store_at(x, i, v.0) }
+            } else {
+                // SAFETY: i + l·ls is in bounds for l < 4 (caller).
+                unsafe {
+                    *x.get_unchecked_mut(i) = f32x4_extract_lane::<0>(v.0);
+                    *x.get_unchecked_mut(i + ls) = f32x4_extract_lane::<1>(v.0);
+                    *x.get_unchecked_mut(i + 2 * ls) = f32x4_extract_lane::<2>(v.0);
+                    *x.get_unchecked_mut(i + 3 * ls) = f32x4_extract_lane::<3>(v.0);
+                }
+            }
+        }
+        #[inline(always)]
+        fn add(self, o: Self) -> Self {
+            Self(f32x4_add(self.0, o.0))
+        }
+        #[inline(always)]
+        fn sub(self, o: Self) -> Self {
+            Self(f32x4_sub(self.0, o.0))
+        }
+        #[inline(always)]
+        fn mul(self, o: Self) -> Self {
+            Self(f32x4_mul(self.0, o.0))
+        }
+        #[inline(always)]
+        fn div(self, o: Self) -> Self {
+            Self(f32x4_div(self.0, o.0))
+        }
+        #[inline(always)]
+        fn max(self, o: Self) -> Self {
+            Self(v::pmax(self.0, o.0))
+        }
+        #[inline(always)]
+        fn min(self, o: Self) -> Self {
+            Self(v::pmin(self.0, o.0))
+        }
+        #[inline(always)]
+        fn neg(self) -> Self {
+            Self(f32x4_neg(self.0))
+        }
+        #[inline(always)]
+        fn abs(self) -> Self {
+            Self(f32x4_abs(self.0))
+        }
+        #[inline(always)]
+        fn exp(self) -> Self {
+            Self(v::exp(self.0))
+        }
+        #[inline(always)]
+        fn ln(self) -> Self {
+            Self(v::ln(self.0))
+        }
+        #[inline(always)]
+        fn log1p_unit(self) -> Self {
+            Self(v::log1p_unit(self.0))
+        }
+        #[inline(always)]
+        fn log1p(self) -> Self {
+            Self(v::log1p(self.0))
+        }
+        #[inline(always)]
+        fn sqrt(self) -> Self {
+            Self(f32x4_sqrt(self.0))
+        }
+        type Mask = v128;
+        #[inline(always)]
+        fn lt(self, o: Self) -> v128 {
+            f32x4_lt(self.0, o.0)
+        }
+        #[inline(always)]
+        fn le(self, o: Self) -> v128 {
+            f32x4_le(self.0, o.0)
+        }
+        #[inline(always)]
+        fn eq(self, o: Self) -> v128 {
+            f32x4_eq(self.0, o.0)
+        }
+        #[inline(always)]
+        fn select(m: v128, a: Self, b: Self) -> Self {
+            Self(v::select(m, a.0, b.0))
+        }
     }
 }

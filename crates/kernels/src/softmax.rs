@@ -21,8 +21,8 @@
 //! the kernels return without writing.
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use crate::elementwise::lanes::Four;
-use crate::elementwise::lanes::Lane;
+use crate::simd::lanes::Four;
+use crate::simd::lanes::Lane;
 
 /// One kernel over one lane group, whose element d is at `base + d·st`
 /// (+ lane·ls); `a`, `b` are the inputs (b unused by the forwards).

@@ -7,9 +7,7 @@
 mod losses_support;
 
 use losses_support::{assert_all_close, assert_close, run_all, Rng};
-use neurenix_kernels::losses::{
-    bce_loss::bce_fwd_bwd, bce_with_logits_loss::bce_with_logits_fwd_bwd, l1_loss::l1_fwd_bwd, mse_loss::mse_fwd_bwd,
-};
+use neurenix_kernels::losses::elementwise::{bce_fwd_bwd, bce_with_logits_fwd_bwd, l1_fwd_bwd, mse_fwd_bwd};
 
 const SCALE: f32 = 0.37;
 

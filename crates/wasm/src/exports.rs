@@ -9,6 +9,14 @@
 //! 0 or non-zero. An unknown op code, or sizes whose products overflow, make
 //! the call do nothing (validation happens in TypeScript).
 //!
+//! Argument order, the rule every export follows: op code or kind first;
+//! then the input arrays, the optional input arrays (0 when absent), the
+//! sizes, the scalar parameters and flags, the output arrays (optional ones
+//! 0 when absent) and last the gradient scale. ts/wasm/loader.ts declares
+//! each export with the same names in the same order, and
+//! test/kernels/export_arity.test.ts checks every export's arity and
+//! parameter types against that declaration.
+//!
 //! The contract every export shares (its `# Safety`): each pointer is 0 or
 //! the 4-byte-aligned address of as many f32 (i32 for strides/shape) as the
 //! sizes say, inside the memory; outputs do not overlap any other array of
@@ -327,94 +335,42 @@ pub unsafe extern "C" fn softmax_backward(y: *const f32, gy: *const f32, outer: 
 
 // ---- losses -------------------------------------------------------------------
 
-/// Σ (x − y)²; per-element losses into loss_out, grad_scale·2(x − y) into grad_out.
+/// Every element-wise loss, by `kind` (the codes of
+/// neurenix_kernels::losses::elementwise, `code` in ts/losses/*.ts), with
+/// up to three parameters p0..p2; see losses/elementwise.rs.
 ///
 /// # Safety
-/// The shared contract: input, target and the non-null loss_out / grad_out hold n f32.
+/// The shared contract: a, b and the non-null c / loss_out / grad_out /
+/// grad2_out hold n f32; a non-null d holds d_len f32 (d_len ≥ 1 if n > 0).
 #[no_mangle]
-pub unsafe extern "C" fn mse_fwd_bwd(
-    input: *const f32,
-    target: *const f32,
+pub unsafe extern "C" fn elementwise_loss_fwd_bwd(
+    kind: i32,
+    a: *const f32,
+    b: *const f32,
+    c: *const f32,
+    d: *const f32,
     n: usize,
+    d_len: usize,
+    p0: f32,
+    p1: f32,
+    p2: f32,
     loss_out: *mut f32,
     grad_out: *mut f32,
-    grad_scale: f32,
-) -> f64 {
-    // SAFETY: the shared contract.
-    unsafe { losses::mse_loss::mse_fwd_bwd(view(input, n), view(target, n), opt_mut(loss_out, n), opt_mut(grad_out, n), grad_scale) }
-}
-
-/// Σ |x − y|; per-element losses into loss_out, grad_scale·sign(x − y) into grad_out.
-///
-/// # Safety
-/// The shared contract: input, target and the non-null loss_out / grad_out hold n f32.
-#[no_mangle]
-pub unsafe extern "C" fn l1_fwd_bwd(
-    input: *const f32,
-    target: *const f32,
-    n: usize,
-    loss_out: *mut f32,
-    grad_out: *mut f32,
-    grad_scale: f32,
-) -> f64 {
-    // SAFETY: the shared contract.
-    unsafe { losses::l1_loss::l1_fwd_bwd(view(input, n), view(target, n), opt_mut(loss_out, n), opt_mut(grad_out, n), grad_scale) }
-}
-
-/// Binary cross entropy on probabilities (see losses/bce_loss.rs).
-///
-/// # Safety
-/// The shared contract: input, target and the non-null weight / loss_out /
-/// grad_out hold n f32.
-#[no_mangle]
-pub unsafe extern "C" fn bce_fwd_bwd(
-    input: *const f32,
-    target: *const f32,
-    weight: *const f32,
-    n: usize,
-    loss_out: *mut f32,
-    grad_out: *mut f32,
+    grad2_out: *mut f32,
     grad_scale: f32,
 ) -> f64 {
     // SAFETY: the shared contract.
     unsafe {
-        losses::bce_loss::bce_fwd_bwd(
-            view(input, n),
-            view(target, n),
-            opt(weight, n),
+        losses::elementwise::elementwise_loss_fwd_bwd(
+            kind,
+            view(a, n),
+            view(b, n),
+            opt(c, n),
+            opt(d, d_len),
+            [p0, p1, p2],
             opt_mut(loss_out, n),
             opt_mut(grad_out, n),
-            grad_scale,
-        )
-    }
-}
-
-/// Binary cross entropy on logits (see losses/bce_with_logits_loss.rs).
-///
-/// # Safety
-/// The shared contract: input, target and the non-null weight / loss_out /
-/// grad_out hold n f32; a non-null pos_weight holds `classes` f32.
-#[no_mangle]
-pub unsafe extern "C" fn bce_with_logits_fwd_bwd(
-    input: *const f32,
-    target: *const f32,
-    weight: *const f32,
-    pos_weight: *const f32,
-    classes: usize,
-    n: usize,
-    loss_out: *mut f32,
-    grad_out: *mut f32,
-    grad_scale: f32,
-) -> f64 {
-    // SAFETY: the shared contract.
-    unsafe {
-        losses::bce_with_logits_loss::bce_with_logits_fwd_bwd(
-            view(input, n),
-            view(target, n),
-            opt(weight, n),
-            opt(pos_weight, classes),
-            opt_mut(loss_out, n),
-            opt_mut(grad_out, n),
+            opt_mut(grad2_out, n),
             grad_scale,
         )
     }
@@ -455,6 +411,43 @@ pub unsafe extern "C" fn cross_entropy_fwd_bwd(
             ignore_index,
             label_smoothing,
             prob,
+            opt_mut(loss_out, samples),
+            opt_mut(grad_out, total),
+            grad_scale,
+        )
+    }
+}
+
+/// NLL over log-probabilities (n, classes, inner) (see losses/nll_loss.rs);
+/// `ignore` is an ignored class index in [0, classes), or −1.
+///
+/// # Safety
+/// The shared contract: input and a non-null grad_out hold n·classes·inner
+/// f32; target and a non-null loss_out n·inner; a non-null weight `classes`.
+#[no_mangle]
+pub unsafe extern "C" fn nll_fwd_bwd(
+    input: *const f32,
+    target: *const f32,
+    weight: *const f32,
+    n: usize,
+    classes: usize,
+    inner: usize,
+    ignore: i32,
+    loss_out: *mut f32,
+    grad_out: *mut f32,
+    grad_scale: f32,
+) -> f64 {
+    let (Some(total), Some(samples)) = (prod3(n, classes, inner), n.checked_mul(inner)) else { return f64::NAN };
+    // SAFETY: the shared contract.
+    unsafe {
+        losses::nll_loss::nll_fwd_bwd(
+            view(input, total),
+            view(target, samples),
+            opt(weight, classes),
+            n,
+            classes,
+            inner,
+            ignore,
             opt_mut(loss_out, samples),
             opt_mut(grad_out, total),
             grad_scale,

@@ -1,12 +1,17 @@
-//! One loss per file: the unreduced loss and its gradient, fused in one pass.
-//! Reductions (none/mean/sum) and their denominators are decided by the
-//! caller (ts/losses/reduction.ts): kernels return the float64 sum and scale
-//! the gradient by the `grad_scale` they are given.
+//! The loss kernels, one family per file: the unreduced loss and its
+//! gradient, fused in one pass. Reductions (none/mean/sum/batchmean) and
+//! their denominators are decided by the caller (ts/losses/reduction.ts):
+//! kernels return the float64 sum and scale the gradient by the
+//! `grad_scale` they are given.
+//!
+//! - elementwise.rs: every element-wise loss (MSE, L1, BCE, BCE-with-logits,
+//!   Huber, SmoothL1, KLDiv, PoissonNLL, GaussianNLL, SoftMargin,
+//!   HingeEmbedding, MarginRanking, sigmoid focal), one formula each over
+//!   `Lane`, run by pointwise.rs behind one coded export;
+//! - cross_entropy_loss.rs and nll_loss.rs: the row losses over (n, C, inner).
 
 mod pointwise;
 
-pub mod mse_loss;
-pub mod l1_loss;
-pub mod bce_loss;
-pub mod bce_with_logits_loss;
+pub mod elementwise;
 pub mod cross_entropy_loss;
+pub mod nll_loss;

@@ -1,0 +1,85 @@
+/**
+ * The losses composed from Tensor ops against PyTorch 1.13 golden values,
+ * values and the gradient of every differentiable input, on both backends,
+ * through the class and nx.F: CosineEmbeddingLoss, MultiLabelSoftMarginLoss
+ * (weight), MultiMarginLoss (p 1 and 2, margin, weight), MultiLabelMarginLoss
+ * (−1-terminated targets, repeated indices, an empty row),
+ * TripletMarginLoss (p, eps, swap), TripletMarginWithDistanceLoss (the
+ * default distance, and a user's 1 − cosine similarity with swap). Plus
+ * PyTorch's errors.
+ *
+ * Tolerance: sums over classes or features of a few float32 roundings each,
+ * and norms/cosines with a square root and a division: 2e-5 relative with
+ * an absolute floor of 1e-6.
+ */
+import { describe, expect, test } from "vitest";
+import * as nx from "../../ts/index";
+import { describeMultiLossGolden } from "../helpers/golden";
+
+const F = nx.F;
+const TOL = { rtol: 2e-5, atol: 1e-6 };
+const both = () => ({ output: TOL, grad: TOL });
+
+/** 1 − cosine similarity over the last dimension, from Tensor ops (the fixture's "cosine" distance). */
+const cosineDistance = (a: nx.Tensor, b: nx.Tensor) => a.mul(b).sum(-1).div(a.norm(2, -1).mul(b.norm(2, -1))).neg().add(1);
+const distanceOption = (o: Record<string, unknown>) => {
+  const { distance, ...rest } = o;
+  return distance === "cosine" ? { ...rest, distanceFunction: cosineDistance } : rest;
+};
+
+describeMultiLossGolden(
+  "cosine_embedding_loss.json",
+  (o) => new nx.CosineEmbeddingLoss(o),
+  ([a, b, y], o) => F.cosineEmbeddingLoss(a, b, y, o),
+  both,
+);
+describeMultiLossGolden(
+  "multilabel_soft_margin_loss.json",
+  (o) => new nx.MultiLabelSoftMarginLoss(o),
+  ([x, y], o) => F.multilabelSoftMarginLoss(x, y, o),
+  both,
+);
+describeMultiLossGolden("multi_margin_loss.json", (o) => new nx.MultiMarginLoss(o), ([x, y], o) => F.multiMarginLoss(x, y, o), both);
+describeMultiLossGolden(
+  "multilabel_margin_loss.json",
+  (o) => new nx.MultiLabelMarginLoss(o),
+  ([x, y], o) => F.multilabelMarginLoss(x, y, o),
+  both,
+);
+describeMultiLossGolden(
+  "triplet_margin_loss.json",
+  (o) => new nx.TripletMarginLoss(o),
+  ([a, p, n], o) => F.tripletMarginLoss(a, p, n, o),
+  both,
+);
+describeMultiLossGolden(
+  "triplet_margin_with_distance_loss.json",
+  (o) => new nx.TripletMarginWithDistanceLoss(distanceOption(o)),
+  ([a, p, n], o) => F.tripletMarginWithDistanceLoss(a, p, n, distanceOption(o)),
+  both,
+);
+
+describe("errors", () => {
+  test("MultiMarginLoss: p other than 1 or 2, indices out of range, a weight of the wrong length", () => {
+    expect(() => new nx.MultiMarginLoss({ p: 3 })).toThrow(RangeError);
+    expect(() => new nx.MultiMarginLoss({ p: 3 })).toThrow(/p must be 1 or 2/);
+    const x = nx.randn([2, 3], { seed: 1 });
+    expect(() => F.multiMarginLoss(x, new nx.Tensor([0, 3]))).toThrow(/target index 3 at flat index 1 is out of range for 3 classes/);
+    expect(() => F.multiMarginLoss(x, new nx.Tensor([0, 1]), { weight: [1, 2] })).toThrow(/weight must have 3 elements/);
+  });
+  test("MultiLabelMarginLoss: an index out of range", () => {
+    expect(() => F.multilabelMarginLoss(nx.randn([1, 3], { seed: 2 }), new nx.Tensor([[0, 5, -1]]))).toThrow(/target 5 at flat index 1/);
+  });
+  test("TripletMarginWithDistanceLoss: margin ≤ 0, a distance that is no function or returns no Tensor", () => {
+    expect(() => new nx.TripletMarginWithDistanceLoss({ margin: 0 })).toThrow(RangeError);
+    expect(() => new nx.TripletMarginWithDistanceLoss({ distanceFunction: 3 as never })).toThrow(TypeError);
+    const a = nx.randn([2, 3], { seed: 3 });
+    const bad = new nx.TripletMarginWithDistanceLoss({ distanceFunction: () => 1 as never });
+    expect(() => bad(a, a, a)).toThrow(/must return a Tensor/);
+  });
+  test("CosineEmbeddingLoss and TripletMarginLoss: shapes named", () => {
+    const a = nx.randn([2, 3], { seed: 4 });
+    expect(() => F.cosineEmbeddingLoss(a, a, new nx.Tensor([1, 1, 1]))).toThrow(/target must have shape \[2\]/);
+    expect(() => F.tripletMarginLoss(a, a, nx.zeros([2, 4]))).toThrow(/negative shape \[2, 4\] does not match anchor shape \[2, 3\]/);
+  });
+});

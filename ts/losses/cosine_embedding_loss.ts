@@ -1,0 +1,67 @@
+/**
+ * CosineEmbeddingLoss (margin m, default 0) for pairs (x1, x2) of shape
+ * (N, D) or (D) and labels y ∈ {1, −1} of shape (N) or ():
+ *   cos = Σ x1·x2 / sqrt((Σ x1² + 1e-12)·(Σ x2² + 1e-12))   (over D)
+ *   ℓ = 1 − cos where y = 1,  max(0, cos − m) where y = −1,  0 otherwise
+ * For learning embeddings where similar pairs point the same way
+ * (face verification, semantic similarity). "mean" divides by N.
+ * Composed from Tensor ops exactly as PyTorch 1.13 composes it (the 1e-12
+ * inside each squared magnitude, the gradient passing at cos − m = 0), so
+ * the gradients follow by autograd.
+ * NOTE: the labels take no gradient (pass target.detach()).
+ */
+import type { Tensor } from "../tensor";
+import { Loss, type LossOptions } from "./loss";
+import { checkOptions, FINITE, numberOption } from "../options";
+import { checkTargetWithoutGrad } from "./checks";
+import { checkTensor } from "../errors";
+import { formatShape, sameShape } from "../shape";
+import { where } from "../ops/select_ops";
+import { equalMask, reduceComposite } from "./composite";
+
+export interface CosineEmbeddingLossOptions extends LossOptions {
+  /** Dissimilar pairs cost only above this cosine (default 0). */
+  margin?: number;
+}
+
+const EPSILON = 1e-12;
+
+export class CosineEmbeddingLoss extends Loss<[input1: Tensor, input2: Tensor, target: Tensor]> {
+  readonly margin: number;
+
+  constructor(opts?: CosineEmbeddingLossOptions) {
+    const o = checkOptions(opts, ["reduction", "margin"], "CosineEmbeddingLoss");
+    super(o);
+    this.margin = numberOption(o, "margin", 0, "CosineEmbeddingLoss", FINITE);
+  }
+
+  forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
+    checkTensor(input1, "CosineEmbeddingLoss: input1");
+    checkTensor(input2, "CosineEmbeddingLoss: input2");
+    checkTensor(target, "CosineEmbeddingLoss: target");
+    const batched = input1.ndim === 2;
+    if (!(input1.ndim === 1 || batched) || !sameShape(input1.shape, input2.shape)) {
+      throw new RangeError(
+        `CosineEmbeddingLoss: input1 and input2 must both have shape (N, D) or (D), got ${formatShape(input1.shape)} and ${formatShape(input2.shape)}`,
+      );
+    }
+    const labels = batched ? [input1.shape[0]] : [];
+    if (!sameShape(target.shape, labels)) {
+      throw new RangeError(`CosineEmbeddingLoss: target must have shape ${formatShape(labels)}, got ${formatShape(target.shape)}`);
+    }
+    checkTargetWithoutGrad(target, "CosineEmbeddingLoss");
+    const dim = batched ? 1 : 0;
+    const prod = input1.mul(input2).sum(dim);
+    const mag1 = input1.mul(input1).sum(dim).add(EPSILON);
+    const mag2 = input2.mul(input2).sum(dim).add(EPSILON);
+    const cos = prod.div(mag1.mul(mag2).sqrt());
+    const pos = where(equalMask(target, 1), cos.neg().add(1), 0);
+    const neg = where(equalMask(target, -1), cos.sub(this.margin).clamp(0, null), 0);
+    return reduceComposite(pos.add(neg), this.reduction);
+  }
+}
+
+/** F.cosineEmbeddingLoss(input1, input2, target, { margin, reduction }) */
+export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts?: CosineEmbeddingLossOptions): Tensor {
+  return new CosineEmbeddingLoss(opts).forward(input1, input2, target);
+}

@@ -1,0 +1,61 @@
+/**
+ * HingeEmbeddingLoss (margin m, default 1) for labels y ∈ {1, −1}, x
+ * usually a distance between two embeddings:
+ *   ℓ = x              where y = 1   (pull similar pairs together)
+ *   ℓ = max(0, m − x)  where y = −1  (push dissimilar pairs beyond m)
+ * As PyTorch 1.13 (a composite of where), a label that is neither counts
+ * both terms: ℓ = [y ≠ 1]·max(0, m − x) + [y ≠ −1]·x, and
+ * ∂ℓ/∂x = [y ≠ −1] − [y ≠ 1]·[m − x ≥ 0] (the gradient passes at m − x = 0,
+ * as clamp_min's). "mean" divides by the number of elements.
+ * NOTE: input and target must have the same shape (PyTorch broadcasts); the
+ * target gradient is 0 (the labels only select), as in PyTorch.
+ */
+import type { Tensor } from "../tensor";
+import type { ElementwiseKind } from "../backend/backend";
+import { Loss, type LossOptions } from "./loss";
+import { elementwiseLoss } from "./reduction";
+import { checkOptions, FINITE, numberOption } from "../options";
+import { checkInputTarget } from "./checks";
+import { runElementwise } from "./elementwise";
+import { zeros } from "../factories";
+
+/** crates/kernels/src/losses/elementwise.rs: HINGE_EMBEDDING, p = [margin]. */
+export const HINGE_EMBEDDING: ElementwiseKind = {
+  name: "HingeEmbeddingLoss",
+  code: 10,
+  js(x, y, _c, _d, [margin], out) {
+    const z = margin - x;
+    const notPos = y === 1 ? 0 : 1;
+    const notNeg = y === -1 ? 0 : 1;
+    out[0] = notPos * Math.max(z, 0) + notNeg * x;
+    out[1] = notNeg - notPos * (z >= 0 ? 1 : 0);
+    out[2] = 0;
+  },
+};
+
+export interface HingeEmbeddingLossOptions extends LossOptions {
+  /** How far dissimilar pairs are pushed (default 1). */
+  margin?: number;
+}
+
+export class HingeEmbeddingLoss extends Loss {
+  readonly margin: number;
+
+  constructor(opts?: HingeEmbeddingLossOptions) {
+    const o = checkOptions(opts, ["reduction", "margin"], "HingeEmbeddingLoss");
+    super(o);
+    this.margin = numberOption(o, "margin", 1, "HingeEmbeddingLoss", FINITE);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    checkInputTarget(input, target, "HingeEmbeddingLoss");
+    return elementwiseLoss("HingeEmbeddingLoss", [input, target], ["a", () => zeros(target.shape)], this.reduction, (out, s) =>
+      runElementwise(HINGE_EMBEDDING, { a: input, b: target }, [this.margin], out, s),
+    );
+  }
+}
+
+/** F.hingeEmbeddingLoss(input, target, { margin, reduction }) */
+export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts?: HingeEmbeddingLossOptions): Tensor {
+  return new HingeEmbeddingLoss(opts).forward(input, target);
+}

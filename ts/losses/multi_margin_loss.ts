@@ -1,0 +1,80 @@
+/**
+ * MultiMarginLoss (p ∈ {1, 2}, margin m = 1, class weights w) on scores x of
+ * shape (N, C) or (C) with class-index targets y of shape (N) or ():
+ *   ℓ_n = (1/C)·Σ_{i ≠ y} w_y·max(0, m − x_y + x_i)^p
+ *   ∂ℓ/∂x_i = (p/C)·w_y·z_i^(p−1) for i ≠ y with z_i > 0, ∂ℓ/∂x_y = −Σ of those
+ * The multi-class hinge (SVM) loss. "mean" divides by N (the weights do not
+ * change it, as in PyTorch). p other than 1 or 2 is a RangeError, as PyTorch.
+ * Composed from Tensor ops (gather, relu, pow, a mask of the target class);
+ * the gradient at z = 0 is 0, as PyTorch's kernel (z > 0).
+ * NOTE: class indices may be float tensors holding integral values; no
+ * gradient with respect to the weights.
+ */
+import { Tensor, residentViews } from "../tensor";
+import { Loss, type LossOptions } from "./loss";
+import { checkOptions, FINITE, numberOption } from "../options";
+import { checkTargetWithoutGrad } from "./checks";
+import { checkWeightLength, weightTensor } from "./weights";
+import { checkTensor } from "../errors";
+import { formatShape, sameShape } from "../shape";
+import { reduceComposite } from "./composite";
+import { classIndexDenominator } from "./class_targets";
+
+export interface MultiMarginLossOptions extends LossOptions {
+  /** 1 (hinge) or 2 (squared hinge), default 1. */
+  p?: number;
+  /** Default 1. */
+  margin?: number;
+  /** One weight per class, applied by the target's class. */
+  weight?: Tensor | ArrayLike<number>;
+}
+
+export class MultiMarginLoss extends Loss {
+  readonly p: number;
+  readonly margin: number;
+  readonly weight: Tensor | null;
+
+  constructor(opts?: MultiMarginLossOptions) {
+    const o = checkOptions(opts, ["p", "margin", "weight", "reduction"], "MultiMarginLoss");
+    super(o);
+    this.p = numberOption(o, "p", 1, "MultiMarginLoss", { valid: (v) => v === 1 || v === 2, expected: "1 or 2 (only p = 1 and p = 2 are supported, as in PyTorch)" });
+    this.margin = numberOption(o, "margin", 1, "MultiMarginLoss", FINITE);
+    this.weight = weightTensor(o.weight, "MultiMarginLoss: weight");
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    checkTensor(input, "MultiMarginLoss: input");
+    checkTensor(target, "MultiMarginLoss: target");
+    if (input.ndim !== 1 && input.ndim !== 2) {
+      throw new RangeError(`MultiMarginLoss: input must have shape (N, C) or (C), got ${formatShape(input.shape)}`);
+    }
+    const batched = input.ndim === 2;
+    const classes = input.shape[input.ndim - 1];
+    const samples = batched ? [input.shape[0]] : [];
+    if (!sameShape(target.shape, samples)) {
+      throw new RangeError(`MultiMarginLoss: for input of shape ${formatShape(input.shape)}, target must have shape ${formatShape(samples)}, got ${formatShape(target.shape)}`);
+    }
+    checkTargetWithoutGrad(target, "MultiMarginLoss");
+    if (this.weight !== null) checkWeightLength(this.weight, classes, "MultiMarginLoss: weight", "class");
+    // Validates the indices (no ignoreIndex here: NaN never equals a target).
+    classIndexDenominator(target, classes, NaN, null, "MultiMarginLoss");
+    const x = batched ? input : input.unsqueeze(0);
+    const t = target.reshape([-1, 1]);
+    const n = x.shape[0];
+    // 1 off the target class, 0 on it: a constant.
+    const off = new Tensor(new Float32Array(n * classes).fill(1), { shape: [n, classes] });
+    const [tv, offView] = residentViews(t, off);
+    for (let r = 0; r < n; r++) offView[r * classes + tv[r]] = 0;
+    let z = x.sub(x.gather(1, t)).add(this.margin).relu();
+    if (this.p === 2) z = z.mul(z);
+    z = z.mul(off);
+    if (this.weight !== null) z = z.mul(this.weight.gather(0, t.reshape([-1])).reshape([-1, 1]));
+    const perSample = z.sum(1).div(classes);
+    return reduceComposite(batched ? perSample : perSample.reshape([]), this.reduction);
+  }
+}
+
+/** F.multiMarginLoss(input, target, { p, margin, weight, reduction }) */
+export function multiMarginLoss(input: Tensor, target: Tensor, opts?: MultiMarginLossOptions): Tensor {
+  return new MultiMarginLoss(opts).forward(input, target);
+}

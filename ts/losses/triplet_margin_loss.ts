@@ -1,0 +1,76 @@
+/**
+ * TripletMarginLoss (margin m = 1, p = 2, eps = 1e-6, swap = false) for
+ * anchors a, positives p and negatives n of shape (N, D) or (D):
+ *   d(u, v) = ‖u − v + eps‖_p   (over D: PyTorch's pairwise_distance)
+ *   ℓ = max(0, m + d(a, p) − d(a, n)),  with swap: d(a, n) → min(d(a, n), d(p, n))
+ * Metric learning (face recognition, retrieval): pulls a toward p and away
+ * from n. "mean" divides by N. Composed from Tensor ops as PyTorch 1.13
+ * composes it (norm's gradient is 0 where a distance is 0; the min's
+ * gradient is shared on ties), so every input's gradient follows by autograd.
+ */
+import type { Tensor } from "../tensor";
+import { Loss, type LossOptions } from "./loss";
+import { booleanOption, checkOptions, FINITE, numberOption } from "../options";
+import { checkSameShapes } from "./checks";
+import { reduceComposite } from "./composite";
+
+export interface TripletMarginLossOptions extends LossOptions {
+  /** Required gap between the positive and the negative distance (default 1). */
+  margin?: number;
+  /** The norm's degree (> 0, default 2). */
+  p?: number;
+  /** Added to the difference before the norm (default 1e-6). */
+  eps?: number;
+  /** Use the positive–negative distance when smaller (default false). */
+  swap?: boolean;
+}
+
+/** ‖u − v + eps‖_p over the last dimension (torch.nn.functional.pairwise_distance). */
+export function pairwiseDistance(u: Tensor, v: Tensor, p = 2, eps = 1e-6): Tensor {
+  return u.sub(v).add(eps).norm(p, u.ndim === 0 ? undefined : -1);
+}
+
+/** The triplet hinge max(0, m + d(a, p) − d(a, n)) (with the swap), reduced; shared with TripletMarginWithDistanceLoss. */
+export function tripletHinge(
+  distance: (u: Tensor, v: Tensor) => Tensor,
+  anchor: Tensor,
+  positive: Tensor,
+  negative: Tensor,
+  margin: number,
+  swap: boolean,
+): Tensor {
+  const dPos = distance(anchor, positive);
+  let dNeg = distance(anchor, negative);
+  if (swap) dNeg = dNeg.minimum(distance(positive, negative));
+  return dPos.sub(dNeg).add(margin).clamp(0, null);
+}
+
+export class TripletMarginLoss extends Loss<[anchor: Tensor, positive: Tensor, negative: Tensor]> {
+  readonly margin: number;
+  readonly p: number;
+  readonly eps: number;
+  readonly swap: boolean;
+
+  constructor(opts?: TripletMarginLossOptions) {
+    const o = checkOptions(opts, ["margin", "p", "eps", "swap", "reduction"], "TripletMarginLoss");
+    super(o);
+    this.margin = numberOption(o, "margin", 1, "TripletMarginLoss", FINITE);
+    this.p = numberOption(o, "p", 2, "TripletMarginLoss", { valid: (v) => v > 0, expected: "positive (a norm's degree)" });
+    this.eps = numberOption(o, "eps", 1e-6, "TripletMarginLoss", FINITE);
+    this.swap = booleanOption(o, "swap", false, "TripletMarginLoss");
+  }
+
+  forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
+    checkSameShapes([anchor, positive, negative], ["anchor", "positive", "negative"], "TripletMarginLoss");
+    if (anchor.ndim !== 1 && anchor.ndim !== 2) {
+      throw new RangeError(`TripletMarginLoss: inputs must have shape (N, D) or (D), got ${anchor.ndim} dimensions`);
+    }
+    const d = (u: Tensor, v: Tensor) => pairwiseDistance(u, v, this.p, this.eps);
+    return reduceComposite(tripletHinge(d, anchor, positive, negative, this.margin, this.swap), this.reduction);
+  }
+}
+
+/** F.tripletMarginLoss(anchor, positive, negative, { margin, p, eps, swap, reduction }) */
+export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts?: TripletMarginLossOptions): Tensor {
+  return new TripletMarginLoss(opts).forward(anchor, positive, negative);
+}
