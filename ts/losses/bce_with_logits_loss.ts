@@ -56,15 +56,36 @@ function bceWithLogitsLiteral(x: number, y: number, w: number, p: number, out: F
   out[1] = w * grad;
 }
 
+/** Options of `BCEWithLogitsLoss` and `F.binaryCrossEntropyWithLogits` (PyTorch's, camelCased). */
 export interface BCEWithLogitsLossOptions extends LossOptions {
-  /** Rescales each element's loss; broadcasts against the input. */
+  /**
+   * A manual rescaling weight of each element's loss, broadcast against the input (default: none).
+   */
   weight?: Tensor | ArrayLike<number>;
-  /** Weight of positive examples, one per class (the input's last dimension). */
+  /**
+   * A weight of the positive examples per class, (C) entries for the input's last dimension, or (1)
+   * (default: none, 1).
+   */
   posWeight?: Tensor | ArrayLike<number>;
 }
 
+/**
+ * Binary cross entropy on logits, as `torch.nn.BCEWithLogitsLoss`: sigmoid and BCELoss in one
+ * stable form, finite for every finite logit.
+ * ℓ_i = w_i·((1 − y_i)·x_i + l_i·softplus(−x_i)),  l_i = 1 + (posWeight_c − 1)·y_i.
+ * NOTE: posWeight must have shape (C) or (1) (PyTorch broadcasts any shape); no gradient with
+ * respect to the target.
+ *
+ * @example
+ * ```ts
+ * const logits = nx.randn([4, 3], { requiresGrad: true });
+ * new nx.BCEWithLogitsLoss({ posWeight: [2, 1, 1] })(logits, nx.ones([4, 3])).backward();
+ * ```
+ */
 export class BCEWithLogitsLoss extends Loss {
+  /** The element weights (`weight` option), or null. */
   readonly weight: Tensor | null;
+  /** The positive-example weights (`posWeight` option), or null. */
   readonly posWeight: Tensor | null;
 
   constructor(opts?: BCEWithLogitsLossOptions) {
@@ -74,6 +95,10 @@ export class BCEWithLogitsLoss extends Loss {
     this.posWeight = weightTensor(options.posWeight, "BCEWithLogitsLoss: posWeight");
   }
 
+  /**
+   * The loss of the logits `input` against `target` (the same shape): a scalar for "mean" (over the
+   * elements) and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "BCEWithLogitsLoss");
     checkTargetWithoutGrad(target, "BCEWithLogitsLoss");
@@ -95,7 +120,17 @@ export class BCEWithLogitsLoss extends Loss {
   }
 }
 
-/** F.binaryCrossEntropyWithLogits(input, target, { weight, posWeight, reduction }) */
+/**
+ * Binary cross entropy on logits as a function,
+ * `torch.nn.functional.binary_cross_entropy_with_logits`:
+ * ℓ_i = w_i·((1 − y_i)·x_i + l_i·softplus(−x_i)).
+ * Same as `new BCEWithLogitsLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.binaryCrossEntropyWithLogits(nx.randn([4], { requiresGrad: true }), new nx.Tensor([0, 1, 1, 0])).backward();
+ * ```
+ */
 export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts?: BCEWithLogitsLossOptions): Tensor {
   return new BCEWithLogitsLoss(opts).forward(input, target);
 }

@@ -26,6 +26,7 @@ import type { F32 } from "../backend/backend";
 import { checkChoice } from "../options";
 import { describe } from "../errors";
 
+/** How a loss combines its per-element losses: keep them ("none"), average them ("mean") or add them ("sum"). */
 export type Reduction = "none" | "mean" | "sum";
 /** KLDivLoss's reductions: "batchmean" divides the sum by the batch size (input.shape[0]). */
 export type KLDivReduction = Reduction | "batchmean";
