@@ -147,6 +147,17 @@ def train_epochs(run, batches_of, epochs):
     run.model.eval()
 
 
+def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
+    """torchvision.ops.sigmoid_focal_loss with reduction "mean" (nx.SigmoidFocalLoss's default)."""
+    p = torch.sigmoid(inputs)
+    ce = torch.nn.functional.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        loss = (alpha * targets + (1 - alpha) * (1 - targets)) * loss
+    return loss.mean()
+
+
 # ---- initial weights ------------------------------------------------------------
 
 def read_safetensors(path):

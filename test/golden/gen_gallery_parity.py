@@ -5,7 +5,7 @@ Run from the repository root with Debian's python3-torch:
     /usr/bin/python3 test/golden/gen_gallery_parity.py
 
 For each example (binary, multilabel, reconstruction, segmentation,
-regression) it
+regression, detection) it
 imports the PyTorch twin (examples/<task>_pytorch.py: data, model, runs,
 batch order, epoch after epoch when one is shorter than 50 steps), gives the model initial weights both languages compute from
 the shared LCG (`parity_weights` below; test/training/gallery_parity.test.ts
@@ -28,7 +28,7 @@ sys.path.insert(0, EXAMPLES)
 sys.path.insert(0, os.path.join(EXAMPLES, "lib"))
 import twin  # noqa: E402
 
-TASKS = ["binary", "multilabel", "reconstruction", "segmentation", "regression"]
+TASKS = ["binary", "multilabel", "reconstruction", "segmentation", "regression", "detection"]
 STEPS = 50
 
 

@@ -1,6 +1,6 @@
 /**
  * The gallery examples step for step with PyTorch 1.13: for each example
- * (examples/{binary,multilabel,reconstruction,segmentation,regression}.ts)
+ * (examples/{binary,multilabel,reconstruction,segmentation,regression,detection}.ts)
  * the same data, model, runs and batch order (epoch 0, then 1, … for an
  * example with fewer than 50 batches per epoch) as its PyTorch twin, initial
  * weights both languages compute from the shared LCG, and the loss of each
@@ -21,6 +21,7 @@ import * as multilabel from "../../examples/multilabel";
 import * as reconstruction from "../../examples/reconstruction";
 import * as segmentation from "../../examples/segmentation";
 import * as regression from "../../examples/regression";
+import * as detection from "../../examples/detection";
 
 interface Example {
   TASK: { seed: number; batchSize: number };
@@ -28,7 +29,7 @@ interface Example {
   makeModel(): nx.Module;
   makeRuns(init: Record<string, nx.nn.StateDictValue>): Run[];
 }
-const EXAMPLES: Record<string, Example> = { binary, multilabel, reconstruction, segmentation, regression };
+const EXAMPLES: Record<string, Example> = { binary, multilabel, reconstruction, segmentation, regression, detection };
 
 const fixture = JSON.parse(readFileSync(new URL("../golden/gallery_parity.json", import.meta.url), "utf8")) as {
   steps: number;
