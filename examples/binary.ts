@@ -19,7 +19,7 @@ import * as nx from "../ts/index";
 import { backendOption, isMain } from "./lib/cli";
 import { PIXELS, loadDigits, splitDigits, type Digits } from "./lib/mnist";
 import { allInputs, epochBatches, type Samples } from "./lib/batches";
-import { trainEpochs, type Run } from "./lib/train";
+import { adamRun, trainEpochs, type Run } from "./lib/train";
 import { binaryScores, percent } from "./lib/metrics";
 import { greyPng } from "./lib/png";
 import { figureSvg, type FigureRow } from "./lib/figure";
@@ -43,11 +43,7 @@ export function makeModel(): nx.Module {
 
 /** Both runs, each a fresh model with the initial weights `init`. */
 export function makeRuns(init: Record<string, nx.nn.StateDictValue>): Run[] {
-  const run = (name: string, criterion: nx.Loss): Run => {
-    const model = makeModel();
-    model.loadStateDict(init);
-    return { name, model, criterion, optimizer: new nx.optim.Adam(model.parameters(), { lr: TASK.lr }) };
-  };
+  const run = (name: string, criterion: nx.Loss) => adamRun(name, criterion, makeModel, init, TASK.lr);
   return [
     run("BCEWithLogitsLoss", new nx.BCEWithLogitsLoss()),
     run(`posWeight ${TASK.posWeight}`, new nx.BCEWithLogitsLoss({ posWeight: new nx.Tensor([TASK.posWeight]) })),

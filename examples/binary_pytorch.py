@@ -28,9 +28,7 @@ def make_model():
 
 def make_runs(init):
     def run(name, criterion):
-        model = make_model()
-        model.load_state_dict(init)
-        return twin.Run(name, model, criterion, torch.optim.Adam(model.parameters(), lr=TASK["lr"]))
+        return twin.adam_run(name, criterion, make_model, init, TASK["lr"])
     return [
         run("BCEWithLogitsLoss", torch.nn.BCEWithLogitsLoss()),
         run(f"posWeight {TASK['pos_weight']:g}", torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor([TASK["pos_weight"]]))),

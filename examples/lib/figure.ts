@@ -29,23 +29,31 @@ export interface FigureOptions {
 const GAP = 6;
 const LABEL_W = 170;
 
+/** The width the title and notes need (about 0.6 em per character), so that no line is cut off. */
+export function textWidth(title: string, notes: string[]): number {
+  return Math.max(20 + 10 * title.length, ...notes.map((n) => 20 + 7.6 * n.length));
+}
+
+/** The opening of a W×H picture: white background, the title in bold, the notes under it (18 px apart from y = 46). */
+export function svgStart(W: number, H: number, title: string, notes: string[]): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="white"/>`,
+    `<text x="10" y="24" font-size="16" font-weight="bold">${escape(title)}</text>`,
+    ...notes.map((n, i) => `<text x="10" y="${46 + 18 * i}" fill="#333">${escape(n)}</text>`),
+  ];
+}
+
 export function figureSvg(opts: FigureOptions): string {
   const notes = opts.notes ?? [];
   const captioned = opts.rows.some((r) => r.tiles.some((t) => t.caption !== undefined));
   const rowH = opts.tile + (captioned ? 16 : 0) + GAP;
   const columns = Math.max(...opts.rows.map((r) => r.tiles.length));
-  // Text widths estimated from the font sizes (about 0.6 em per character), so that no line is cut off.
-  const textW = Math.max(20 + 10 * opts.title.length, ...notes.map((n) => 20 + 7.6 * n.length));
-  const W = Math.ceil(Math.max(LABEL_W + columns * (opts.tile + GAP) + 10, textW));
+  const W = Math.ceil(Math.max(LABEL_W + columns * (opts.tile + GAP) + 10, textWidth(opts.title, notes)));
   const top = 36 + 18 * notes.length;
   const legendH = opts.legend === undefined ? 0 : 30;
   const H = top + rowH * opts.rows.length + legendH + 6;
-  const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
-    `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="10" y="24" font-size="16" font-weight="bold">${escape(opts.title)}</text>`,
-    ...notes.map((n, i) => `<text x="10" y="${46 + 18 * i}" fill="#333">${escape(n)}</text>`),
-  ];
+  const parts = svgStart(W, H, opts.title, notes);
   opts.rows.forEach((row, r) => {
     const y = top + r * rowH;
     const lines = row.label.split("\n");
@@ -78,6 +86,7 @@ export function figureSvg(opts: FigureOptions): string {
   return parts.join("\n") + "\n";
 }
 
-function escape(s: string): string {
+/** Text for SVG: &, < and > as entities. */
+export function escape(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }

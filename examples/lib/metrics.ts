@@ -1,7 +1,8 @@
 /**
  * The metrics the gallery prints: precision/recall/F1 of a positive class,
- * a confusion matrix with pixel accuracy and mean IoU, and mean squared
- * error. The PyTorch twins compute the same in examples/lib/twin.py.
+ * a confusion matrix with pixel accuracy and mean IoU, mean squared and
+ * mean absolute error. The PyTorch twins compute the same in
+ * examples/lib/twin.py.
  */
 
 export interface BinaryScores {
@@ -59,6 +60,12 @@ export function meanIoU(counts: number[][]): number {
 export function meanSquaredError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += (a[i] - b[i]) ** 2;
+  return sum / a.length;
+}
+
+export function meanAbsoluteError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i] - b[i]);
   return sum / a.length;
 }
 

@@ -1,8 +1,8 @@
 /**
  * A dependency-free PNG encoder (8-bit RGB, no interlace) on node:zlib, and
- * tiles for pictures: grey images (ink dark on white) and class maps in a
- * palette, each pixel drawn as a `scale`×`scale` square so that no viewer
- * smooths them.
+ * tiles for pictures: grey images (ink dark on white), optionally with box
+ * outlines over them, and class maps in a palette, each pixel drawn as a
+ * `scale`×`scale` square so that no viewer smooths them.
  */
 import { deflateSync } from "node:zlib";
 
@@ -39,22 +39,56 @@ export function encodePng(width: number, height: number, rgb: Uint8Array): Buffe
   return Buffer.concat([signature, chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", new Uint8Array())]);
 }
 
-/** An image from a colour per source pixel, each drawn scale×scale. */
-function scaled(width: number, height: number, scale: number, color: (i: number) => [number, number, number]): Buffer {
+/** RGB bytes of an image from a colour per source pixel, each drawn scale×scale. */
+function scaledRgb(width: number, height: number, scale: number, color: (i: number) => [number, number, number]): Uint8Array {
   const W = width * scale;
   const rgb = new Uint8Array(3 * W * height * scale);
   for (let y = 0; y < height * scale; y++) {
     for (let x = 0; x < W; x++) rgb.set(color(Math.floor(y / scale) * width + Math.floor(x / scale)), 3 * (y * W + x));
   }
-  return encodePng(W, height * scale, rgb);
+  return rgb;
+}
+
+function scaled(width: number, height: number, scale: number, color: (i: number) => [number, number, number]): Buffer {
+  return encodePng(width * scale, height * scale, scaledRgb(width, height, scale, color));
+}
+
+function grey(values: ArrayLike<number>): (i: number) => [number, number, number] {
+  return (i) => {
+    const v = Math.round(255 * (1 - Math.min(1, Math.max(0, values[i]))));
+    return [v, v, v];
+  };
 }
 
 /** Grey levels in [0, 1] (1 = ink) as dark ink on white. */
 export function greyPng(values: ArrayLike<number>, width: number, height: number, scale = 3): Buffer {
-  return scaled(width, height, scale, (i) => {
-    const v = Math.round(255 * (1 - Math.min(1, Math.max(0, values[i]))));
-    return [v, v, v];
-  });
+  return scaled(width, height, scale, grey(values));
+}
+
+/** A box outline in source pixels ([x0, x1) × [y0, y1), fractions allowed), `thickness` output pixels wide, inside the box. */
+export interface Outline {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  color: [number, number, number];
+}
+
+/** greyPng with box outlines drawn over it, in order (clipped to the image). */
+export function greyBoxesPng(values: ArrayLike<number>, width: number, height: number, boxes: Outline[], scale = 3, thickness = 2): Buffer {
+  const [W, H] = [width * scale, height * scale];
+  const rgb = scaledRgb(width, height, scale, grey(values));
+  for (const b of boxes) {
+    const [x0, y0] = [Math.round(b.x0 * scale), Math.round(b.y0 * scale)];
+    const [x1, y1] = [Math.round(b.x1 * scale), Math.round(b.y1 * scale)];
+    for (let y = Math.max(0, y0); y < Math.min(H, y1); y++) {
+      for (let x = Math.max(0, x0); x < Math.min(W, x1); x++) {
+        const edge = x < x0 + thickness || x >= x1 - thickness || y < y0 + thickness || y >= y1 - thickness;
+        if (edge) rgb.set(b.color, 3 * (y * W + x));
+      }
+    }
+  }
+  return encodePng(W, H, rgb);
 }
 
 /** Class indices as palette colours; indices outside the palette (ignored pixels) are drawn in `other`. */

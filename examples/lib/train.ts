@@ -18,6 +18,19 @@ export interface Run {
   clipNorm?: number;
 }
 
+/** A run of `criterion` on a fresh model from `makeModel` with the weights `init`, and Adam at `lr`. */
+export function adamRun(
+  name: string,
+  criterion: Run["criterion"],
+  makeModel: () => nx.Module,
+  init: Record<string, nx.nn.StateDictValue>,
+  lr: number,
+): Run {
+  const model = makeModel();
+  model.loadStateDict(init);
+  return { name, model, criterion, optimizer: new nx.optim.Adam(model.parameters(), { lr }) };
+}
+
 /** One optimisation step (its tensors freed at once by nx.tidy); returns the loss. */
 export function trainStep(run: Run, inputs: nx.Tensor, targets: nx.Tensor): number {
   return nx.tidy(() => {

