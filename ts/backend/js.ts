@@ -20,6 +20,7 @@
  */
 import { BinaryOp, UnaryOp, type Backend, type F32 } from "./backend";
 import { sigmoid, sign } from "./js_math";
+import { ctcFwdBwdJs } from "./js_ctc";
 
 /** The (loss, ∂a, ∂second) of one element, reused by every elementwiseLossFwdBwd call. */
 const elementOut = new Float64Array(3);
@@ -463,6 +464,34 @@ export const jsBackend: Backend = {
   },
 
   // ---- optimizers (in place) ----------------------------------------------
+
+  multiMarginFwdBwd(input, target, weight, n, classes, p, margin, lossOut, gradOut, gradScale) {
+    const m = Math.fround(margin);
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      const base = r * classes;
+      const y = target[r];
+      const k = (weight === null ? 1 : weight[y]) / classes;
+      const xy = input[base + y];
+      let loss = 0;
+      let gy = 0;
+      for (let c = 0; c < classes; c++) {
+        if (c === y) continue;
+        const z = m - xy + input[base + c];
+        const active = z > 0;
+        loss += active ? (p === 2 ? z * z : z) : 0;
+        const d = active ? k * gradScale * (p === 2 ? 2 * z : 1) : 0;
+        if (gradOut !== null) gradOut[base + c] = d;
+        gy -= d;
+      }
+      if (gradOut !== null) gradOut[base + y] = gy;
+      if (lossOut !== null) lossOut[r] = k * loss;
+      total += k * loss;
+    }
+    return total;
+  },
+
+  ctcFwdBwd: ctcFwdBwdJs,
 
   sgdStep(param, grad, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep) {
     const n = param.length;

@@ -131,6 +131,19 @@ export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
       );
     },
 
+    multiMarginFwdBwd(input, target, weight, n, classes, p, margin, lossOut, gradOut, gradScale) {
+      return k.multi_margin_fwd_bwd(
+        input.byteOffset, target.byteOffset, ptr(weight), n, classes, p, margin, ptr(lossOut), ptr(gradOut), gradScale,
+      );
+    },
+    ctcFwdBwd(logProbs, targets, offsets, inputLengths, targetLengths, steps, batch, classes, blank, zeroInfinity, lossOut, gradOut, workspace) {
+      k.ctc_fwd_bwd(
+        logProbs.byteOffset, targets.byteOffset, offsets.byteOffset, inputLengths.byteOffset, targetLengths.byteOffset,
+        targets.length, steps, batch, classes, workspace.length, blank, +zeroInfinity,
+        lossOut.byteOffset, ptr(gradOut), workspace.byteOffset,
+      );
+    },
+
     // ---- optimizers ----
     sgdStep(param, grad, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep) {
       k.sgd_step(

@@ -28,6 +28,7 @@ export { multiMarginLoss } from "../losses/multi_margin_loss";
 export { multilabelMarginLoss } from "../losses/multilabel_margin_loss";
 export { tripletMarginLoss, pairwiseDistance } from "../losses/triplet_margin_loss";
 export { tripletMarginWithDistanceLoss } from "../losses/triplet_margin_with_distance_loss";
+export { ctcLoss } from "../losses/ctc_loss";
 
 export const logSoftmax = (input: Tensor, dim: number): Tensor => input.logSoftmax(dim);
 export const softmax = (input: Tensor, dim: number): Tensor => input.softmax(dim);

@@ -8,10 +8,14 @@
 //!   Huber, SmoothL1, KLDiv, PoissonNLL, GaussianNLL, SoftMargin,
 //!   HingeEmbedding, MarginRanking, sigmoid focal), one formula each over
 //!   `Lane`, run by pointwise.rs behind one coded export;
-//! - cross_entropy_loss.rs and nll_loss.rs: the row losses over (n, C, inner).
+//! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
+//!   losses over (n, C, inner) rows and class-index targets;
+//! - ctc_loss.rs: CTC's forward and backward recursions in log space.
 
 mod pointwise;
 
 pub mod elementwise;
 pub mod cross_entropy_loss;
 pub mod nll_loss;
+pub mod ctc_loss;
+pub mod multi_margin_loss;
