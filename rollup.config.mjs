@@ -65,7 +65,10 @@ export default [
   },
   {
     input,
-    output: { file: "dist/neurenix.d.ts", format: "es" },
-    plugins: [dts({ tsconfig: "tsconfig.json", compilerOptions: { noEmit: false } })],
+    // Tensor has [Symbol.dispose] (`using`): consumers compiling against an
+    // older lib get Symbol.dispose's type from this directive (TypeScript ≥ 5.2).
+    output: { file: "dist/neurenix.d.ts", format: "es", banner: '/// <reference lib="esnext.disposable" />' },
+    // Members marked @internal (library plumbing) are left out of the public types.
+    plugins: [dts({ tsconfig: "tsconfig.json", compilerOptions: { noEmit: false, stripInternal: true } })],
   },
 ];

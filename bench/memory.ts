@@ -23,7 +23,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as nx from "../ts/index";
-import { PIXELS, loadDigits, splitDigits } from "../examples/lib/mnist";
+import { heldOutAccuracy, readmeTraining } from "../examples/lib/readme_classifier";
 import { machine } from "./lib/machine";
 import { table } from "./lib/report";
 
@@ -57,15 +57,6 @@ function watch(): Watch {
   };
 }
 
-class Net extends nx.Module {
-  fc1 = new nx.Linear(784, 128);
-  relu = new nx.ReLU();
-  fc2 = new nx.Linear(128, 10);
-  forward(x: nx.Tensor) {
-    return this.fc2(this.relu(this.fc1(x)));
-  }
-}
-
 interface LoopResult {
   loop: string;
   backend: string;
@@ -79,14 +70,7 @@ interface LoopResult {
 
 function readmeLoop(backend: nx.BackendName, steps: number, tidy: boolean): LoopResult {
   nx.setBackend(backend);
-  const { train, test } = splitDigits(loadDigits());
-  nx.manualSeed(0);
-  const images = new nx.Tensor(train.images, { shape: [train.count, PIXELS] });
-  const labels = new nx.Tensor(train.labels);
-  const model = new Net();
-  const criterion = new nx.CrossEntropyLoss();
-  const optimizer = new nx.optim.Adam(model.parameters(), { lr: 1e-3 });
-  const loader = new nx.data.DataLoader(new nx.data.TensorDataset(images, labels), { batchSize: 64, shuffle: true, seed: 0 });
+  const { model, criterion, optimizer, loader, test } = readmeTraining();
   const step = (inputs: nx.Tensor, targets: nx.Tensor) => {
     optimizer.zeroGrad();
     const loss = criterion(model(inputs), targets);
@@ -107,9 +91,6 @@ function readmeLoop(backend: nx.BackendName, steps: number, tidy: boolean): Loop
   }
   const seconds = (performance.now() - t0) / 1e3;
   w.sample();
-  const predicted = nx.noGrad(() => model(new nx.Tensor(test.images, { shape: [test.count, PIXELS] })).argmax(1)).data;
-  let correct = 0;
-  for (let i = 0; i < test.count; i++) if (predicted[i] === test.labels[i]) correct++;
   return {
     loop: tidy ? "README loop, each step in nx.tidy" : "README loop as written",
     backend,
@@ -117,7 +98,7 @@ function readmeLoop(backend: nx.BackendName, steps: number, tidy: boolean): Loop
     samplesPerSec: (steps * 64) / seconds,
     wasmPeakMB: w.wasmPeak / MB,
     rssGrowthMB: w.rssGrowth / MB,
-    accuracy: correct / test.count,
+    accuracy: heldOutAccuracy(model, test),
     movedOutMB: (nx.memory().bytesMovedOut - moved0) / MB,
   };
 }

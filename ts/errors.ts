@@ -5,25 +5,29 @@
  */
 import type { Tensor } from "./tensor";
 
+/**
+ * A value's kind and value for error messages: `string "0.1"`, `number 3`,
+ * `bigint 3n`, `boolean true`, `undefined`, `null`, `an array`, `a Float32Array`,
+ * `a function`. Strings are quoted so "3" is not read as 3.
+ */
 export function describe(value: unknown): string {
   if (value === null) return "null";
+  if (value === undefined) return "undefined";
   if (Array.isArray(value)) return "an array";
-  if (typeof value === "object") return `a ${(value as object).constructor?.name ?? "object"}`;
-  return `${typeof value} ${String(value)}`;
-}
-
-export function checkFiniteNumber(value: unknown, what: string): number {
-  if (typeof value !== "number" || Number.isNaN(value)) {
-    throw new TypeError(`${what} must be a number, got ${describe(value)}`);
+  switch (typeof value) {
+    case "string":
+      return `string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+    case "bigint":
+      return `bigint ${value}n`;
+    case "function":
+      return "a function";
+    case "object": {
+      const name = (value as object).constructor?.name ?? "object";
+      return `${/^[AEIOU]/.test(name) ? "an" : "a"} ${name}`;
+    }
+    default:
+      return `${typeof value} ${String(value)}`;
   }
-  return value;
-}
-
-export function checkPositiveInt(value: unknown, what: string, allowZero = false): number {
-  if (typeof value !== "number" || !Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new RangeError(`${what} must be a ${allowZero ? "non-negative" : "positive"} integer, got ${String(value)}`);
-  }
-  return value;
 }
 
 /**

@@ -1,81 +1,192 @@
 /**
- * Option objects, validated in one place: unknown keys (a typo, or a Python
- * name such as `ignore_index`) are a TypeError naming the key and, for
- * Python names, the TypeScript one; values are checked by numberOption,
- * booleanOption, integerOption and functionOption (RangeError for a value
- * out of range, TypeError for a wrong kind, each naming the option).
+ * The one argument checker of the public API: option objects and the values
+ * in them (and positional arguments) go through these functions, so every
+ * mistake gets the same kind of message:
+ *   - a wrong kind is a TypeError naming the kind received:
+ *       `CrossEntropyLoss: labelSmoothing must be a number, got string "0.1"`
+ *   - a value out of range is a RangeError naming the range:
+ *       `CrossEntropyLoss: labelSmoothing must be in [0, 1], got 1.5`
+ *   - an unknown key is a TypeError naming the closest known one; Python
+ *     names get their TypeScript spelling (`requires_grad` → `requiresGrad`).
+ * Python method names (`opt.zero_grad()`) get the same hint through
+ * `pythonNames` (see the bottom of this file).
  */
 import { describe } from "./errors";
 
+/** Python names that are not just the camelCase of the TypeScript one. */
 const PYTHON_NAMES: Record<string, string> = {
-  ignore_index: "ignoreIndex",
-  label_smoothing: "labelSmoothing",
-  pos_weight: "posWeight",
   size_average: "reduction",
   reduce: "reduction",
-  log_target: "logTarget",
-  log_input: "logInput",
-  zero_infinity: "zeroInfinity",
-  distance_function: "distanceFunction",
   weight_decay: "weightDecay",
-  batch_size: "batchSize",
-  drop_last: "dropLast",
 };
 
+/** Options some users expect that neurenix deliberately has not. */
+const UNSUPPORTED: Record<string, string> = {
+  dtype: "tensors are always float32",
+  device: "kernels run on the CPU (wasm-simd or js)",
+};
+
+const camel = (name: string) => name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
+}
+
+/** " (did you mean 'x'?)" for the known name closest to `key`, or "". */
+export function closestName(key: string, known: readonly string[]): string {
+  const python = PYTHON_NAMES[key] ?? camel(key);
+  if (python !== key && known.includes(python)) return ` (did you mean '${python}'? neurenix uses camelCase names)`;
+  let best = "";
+  let bestD = Infinity;
+  for (const k of known) {
+    const d = distance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestD) [best, bestD] = [k, d];
+  }
+  return bestD <= Math.max(2, Math.floor(key.length / 3)) ? ` (did you mean '${best}'?)` : "";
+}
+
+/** The options object (or {} for undefined); TypeError for anything else or an unknown key. */
 export function checkOptions(opts: unknown, allowed: readonly string[], what: string): Record<string, unknown> {
   if (opts === undefined) return {};
-  if (opts === null || typeof opts !== "object" || Array.isArray(opts)) {
+  if (opts === null || typeof opts !== "object" || Array.isArray(opts) || ArrayBuffer.isView(opts)) {
     throw new TypeError(`${what}: options must be an object, got ${describe(opts)}`);
   }
   for (const key of Object.keys(opts)) {
-    if (!allowed.includes(key)) {
-      const hint = PYTHON_NAMES[key] !== undefined ? ` (did you mean '${PYTHON_NAMES[key]}'?)` : "";
-      throw new TypeError(`${what}: unknown option '${key}'${hint}; expected one of ${allowed.join(", ")}`);
-    }
+    if (allowed.includes(key)) continue;
+    const why = UNSUPPORTED[key] !== undefined ? ` (${UNSUPPORTED[key]})` : closestName(key, allowed);
+    throw new TypeError(
+      `${what}: unknown option '${key}'${why}; expected ${allowed.length > 0 ? `one of ${allowed.join(", ")}` : "no options"}`,
+    );
   }
   return opts as Record<string, unknown>;
 }
 
-// ---- option values: every loss validates its options here ------------------
-
-/** A number option (default when absent); RangeError unless `valid(v)`, naming `rule`. */
-export function numberOption(
-  opts: Record<string, unknown>,
-  key: string,
-  fallback: number,
-  what: string,
-  rule?: { valid: (v: number) => boolean; expected: string },
-): number {
-  const v = opts[key] ?? fallback;
-  if (typeof v !== "number") throw new TypeError(`${what}: ${key} must be a number, got ${describe(v)}`);
-  if (Number.isNaN(v) || (rule !== undefined && !rule.valid(v))) {
-    throw new RangeError(`${what}: ${key} must be ${rule?.expected ?? "a number"}, got ${v}`);
-  }
-  return v;
+/** A range of numbers: bounds included unless marked open. */
+export interface Range {
+  min?: number;
+  max?: number;
+  minOpen?: boolean;
+  maxOpen?: boolean;
 }
 
-/** Rules for numberOption. */
-export const POSITIVE = { valid: (v: number) => v > 0 && v < Infinity, expected: "positive and finite" };
-export const NON_NEGATIVE = { valid: (v: number) => v >= 0 && v < Infinity, expected: "non-negative and finite" };
-export const FINITE = { valid: (v: number) => Number.isFinite(v), expected: "finite" };
+/** Any finite number (NaN and ±Infinity out). */
+export const FINITE: Range = { min: -Infinity, max: Infinity, minOpen: true, maxOpen: true };
 
-/** A boolean option (default when absent); TypeError for anything else. */
+function rangeText({ min, max, minOpen, maxOpen }: Range): string {
+  if (min === -Infinity && max === Infinity && minOpen && maxOpen) return "finite";
+  if (min !== undefined && max !== undefined) return `in ${minOpen ? "(" : "["}${min}, ${max}${maxOpen ? ")" : "]"}`;
+  if (min !== undefined) return minOpen ? `> ${min}` : `≥ ${min}`;
+  if (max !== undefined) return maxOpen ? `< ${max}` : `≤ ${max}`;
+  return "a number";
+}
+
+function inRange(v: number, { min, max, minOpen, maxOpen }: Range): boolean {
+  if (Number.isNaN(v)) return false;
+  if (min !== undefined && (minOpen ? !(v > min) : !(v >= min))) return false;
+  if (max !== undefined && (maxOpen ? !(v < max) : !(v <= max))) return false;
+  return true;
+}
+
+/** A number (TypeError otherwise) within `range` (RangeError otherwise; NaN never is). */
+export function checkNumber(value: unknown, what: string, range: Range = {}): number {
+  if (typeof value !== "number") throw new TypeError(`${what} must be a number, got ${describe(value)}`);
+  if (!inRange(value, range) || (Object.keys(range).length === 0 && Number.isNaN(value))) {
+    throw new RangeError(`${what} must be ${rangeText(range)}, got ${value}`);
+  }
+  return value;
+}
+
+/** An integer (TypeError for other kinds, RangeError for fractions and out of range). */
+export function checkInteger(value: unknown, what: string, range: Range = {}): number {
+  if (typeof value !== "number") throw new TypeError(`${what} must be an integer, got ${describe(value)}`);
+  if (!Number.isInteger(value)) throw new RangeError(`${what} must be an integer, got ${value}`);
+  if (!inRange(value, range)) throw new RangeError(`${what} must be an integer ${rangeText(range)}, got ${value}`);
+  return value;
+}
+
+export function checkBoolean(value: unknown, what: string): boolean {
+  if (typeof value !== "boolean") throw new TypeError(`${what} must be a boolean, got ${describe(value)}`);
+  return value;
+}
+
+/** One of `choices` (RangeError naming them). */
+export function checkChoice<T extends string>(value: unknown, what: string, choices: readonly T[]): T {
+  if (!choices.includes(value as T)) {
+    const list = choices.map((c) => JSON.stringify(c)).join(", ");
+    throw new RangeError(`${what} must be one of ${list}, got ${describe(value)}`);
+  }
+  return value as T;
+}
+
+/**
+ * Defines, on a class's prototype, non-enumerable members under PyTorch's
+ * names (`zero_grad`, `state_dict`, …) that throw a TypeError naming the
+ * neurenix one, so `opt.zero_grad()` says "use opt.zeroGrad()" instead of
+ * "zero_grad is not a function". `receiver` names the object in the message
+ * ("opt", "model", "t"); the replacement is written as used ("zeroGrad()").
+ * Methods throw when called; properties (e.g. `requires_grad`) throw on read
+ * and on assignment, so `t.requires_grad = true` is not silently ignored.
+ */
+export function pythonNames(
+  proto: object,
+  receiver: string,
+  names: { methods?: Record<string, string>; properties?: Record<string, string> },
+): void {
+  const fail = (py: string, ts: string, call: boolean) => {
+    throw new TypeError(`${receiver}.${py}${call ? "()" : ""} is PyTorch's spelling; in neurenix use ${receiver}.${ts}`);
+  };
+  for (const [py, ts] of Object.entries(names.methods ?? {})) {
+    Object.defineProperty(proto, py, {
+      value: function pythonName() {
+        fail(py, ts, true);
+      },
+      enumerable: false,
+      configurable: true,
+      writable: true,
+    });
+  }
+  for (const [py, ts] of Object.entries(names.properties ?? {})) {
+    Object.defineProperty(proto, py, {
+      get: () => fail(py, ts, false),
+      set: () => fail(py, ts, false),
+      enumerable: false,
+      configurable: true,
+    });
+  }
+}
+
+// ---- loss options: a value, or its default, checked as above ----------------
+
+/** > 0. */
+export const POSITIVE: Range = { min: 0, minOpen: true };
+/** ≥ 0. */
+export const NON_NEGATIVE: Range = { min: 0 };
+
+/** opts[key] (or `fallback` when absent) as a number in `range`, the errors naming `what: key`. */
+export function numberOption(opts: Record<string, unknown>, key: string, fallback: number, what: string, range: Range = {}): number {
+  return checkNumber(opts[key] ?? fallback, `${what}: ${key}`, range);
+}
+
+/** opts[key] (or `fallback`) as a boolean. */
 export function booleanOption(opts: Record<string, unknown>, key: string, fallback: boolean, what: string): boolean {
-  const v = opts[key] ?? fallback;
-  if (typeof v !== "boolean") throw new TypeError(`${what}: ${key} must be a boolean, got ${describe(v)}`);
-  return v;
+  return checkBoolean(opts[key] ?? fallback, `${what}: ${key}`);
 }
 
-/** An integer option (default when absent). */
+/** opts[key] (or `fallback`) as an integer. */
 export function integerOption(opts: Record<string, unknown>, key: string, fallback: number, what: string): number {
-  const v = opts[key] ?? fallback;
-  if (typeof v !== "number" || !Number.isInteger(v)) {
-    throw new TypeError(`${what}: ${key} must be an integer, got ${typeof v === "number" ? v : describe(v)}`);
-  }
-  return v;
+  return checkInteger(opts[key] ?? fallback, `${what}: ${key}`);
 }
 
-/** A function option (undefined when absent). */
+/** opts[key] as a function, or undefined when absent. */
 export function functionOption<F extends (...args: never[]) => unknown>(opts: Record<string, unknown>, key: string, what: string): F | undefined {
   const v = opts[key];
   if (v === undefined || v === null) return undefined;

@@ -7,7 +7,7 @@
  * from a fixed default seed). The streams do not match PyTorch's Mersenne
  * Twister: reproduce PyTorch's weights by loading them (loadStateDict).
  */
-import { checkFiniteNumber } from "./errors";
+import { checkNumber } from "./options";
 
 export class Generator {
   private s0 = 0;
@@ -21,7 +21,7 @@ export class Generator {
   }
 
   seed(seed: number): void {
-    checkFiniteNumber(seed, "manualSeed: seed");
+    checkNumber(seed, "manualSeed: seed");
     // splitmix32 spreads any seed (including 0 and floats' integer part) over the state.
     let x = (Math.trunc(seed) ^ Math.trunc(seed / 4294967296)) >>> 0;
     const next = () => {

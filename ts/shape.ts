@@ -3,7 +3,38 @@
  * Pure functions over number arrays; no tensors here.
  */
 
+import { KERNEL_RESERVED_BYTES, MAX_MEMORY_BYTES } from "./wasm/memory";
+import { describe } from "./errors";
+import { checkInteger } from "./options";
+
 export type Shape = readonly number[];
+
+/** The most float32 elements one tensor can have: what wasm32's 4 GiB memory holds beside the kernels' reserve. */
+export const MAX_ELEMENTS = Math.floor((MAX_MEMORY_BYTES - KERNEL_RESERVED_BYTES) / 4);
+
+/** RangeError when `shape` has more elements than any tensor can hold (before any allocation is tried). */
+export function checkElementCount(shape: Shape, what: string): void {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS) {
+    throw new RangeError(
+      `${what}: shape ${formatShape(shape)} has ${n.toPrecision(3)} elements; a tensor holds at most ` +
+        `${MAX_ELEMENTS.toLocaleString("en")} float32 elements (WebAssembly memory stops at 4 GiB)`,
+    );
+  }
+}
+
+/** A shape argument: an array of non-negative integers (TypeError / RangeError) that fits in memory; copied. */
+export function checkShape(shape: unknown, what: string): number[] {
+  if (!Array.isArray(shape)) throw new TypeError(`${what}: shape must be an array of integers, got ${describe(shape)}`);
+  shape.forEach((d, i) => {
+    if (typeof d !== "number") throw new TypeError(`${what}: shape[${i}] must be an integer, got ${describe(d)}`);
+    if (!Number.isInteger(d) || d < 0) {
+      throw new RangeError(`${what}: shape ${formatShape(shape)} must hold non-negative integers (shape[${i}] is ${d})`);
+    }
+  });
+  checkElementCount(shape, what);
+  return shape.slice();
+}
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
@@ -67,7 +98,7 @@ export function contiguousStrides(shape: Shape): number[] {
 
 /** Normalises a possibly negative dim against `ndim`; RangeError when out of range. */
 export function normalizeDim(dim: number, ndim: number, what: string): number {
-  if (!Number.isInteger(dim)) throw new TypeError(`${what}: dim must be an integer, got ${dim}`);
+  checkInteger(dim, `${what}: dim`);
   const d = dim < 0 ? dim + ndim : dim;
   if (d < 0 || d >= Math.max(ndim, 1)) {
     throw new RangeError(`${what}: dim ${dim} is out of range for a tensor with ${ndim} dimension(s)`);

@@ -14,7 +14,8 @@
  * every tensor that shares it.
  */
 import { checkTensor, describe, setTensorHooks } from "./errors";
-import { formatShape, sameShape, sizeOf, type Shape } from "./shape";
+import { checkElementCount, checkShape, formatShape, sameShape, sizeOf, type Shape } from "./shape";
+import { checkBoolean, checkOptions, pythonNames } from "./options";
 import { allocStorage, freedBy, freeStorage, outsideHeap, touch, viewOf, type FreedBy, type Storage } from "./memory/storage";
 import { track, untracked } from "./memory/scope";
 import { kernelsNow } from "./backend/select";
@@ -38,7 +39,9 @@ import { norm } from "./ops/norm";
 export type NestedArray = number | NestedArray[];
 export type TensorData = number | NestedArray[] | Float32Array | ArrayLike<number>;
 export interface TensorOptions {
+  /** The shape; its sizes must multiply to the number of values (default: inferred from nested arrays, or 1-D). */
   shape?: readonly number[];
+  /** Record operations on this tensor so that `backward()` fills its `.grad` (default false). */
   requiresGrad?: boolean;
 }
 
@@ -78,22 +81,24 @@ function flattenNested(data: NestedArray[]): { shape: number[]; flat: number[] }
   return { shape, flat };
 }
 
-function checkShape(shape: unknown, what: string): number[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${what}: shape must be an array of integers, got ${describe(shape)}`);
-  for (const d of shape) {
-    if (typeof d !== "number" || !Number.isInteger(d) || d < 0) {
-      throw new RangeError(`${what}: shape ${formatShape(shape)} must hold non-negative integers`);
-    }
-  }
-  return shape.slice();
-}
-
+/**
+ * A float32 tensor, row-major and contiguous, living in WebAssembly memory,
+ * with reverse-mode autograd (PyTorch's `torch.Tensor`, float32 only).
+ *
+ * @example
+ * ```ts
+ * const x = new nx.Tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();   // 30
+ * y.backward();
+ * x.grad!.toArray();          // [[2, 4], [6, 8]]
+ * ```
+ */
 export class Tensor {
   /** The tensor's dimensions (row-major). */
   readonly shape: readonly number[];
   /** Number of elements. */
   readonly size: number;
-  /** The node that made this tensor (null for leaves), for autograd. */
+  /** @internal The node that made this tensor (null for leaves), for autograd. */
   gradFn: Node | null = null;
 
   /** @internal The floats (shared by reshapes and detaches). */
@@ -128,8 +133,14 @@ export class Tensor {
       track(this);
       return;
     }
-    const options = (opts ?? {}) as TensorOptions;
-    if (typeof options !== "object") throw new TypeError(`Tensor: options must be an object, got ${describe(opts)}`);
+    if (Array.isArray(opts)) {
+      throw new TypeError(`Tensor: the second argument is the options; pass the shape as { shape: ${formatShape(opts)} }`);
+    }
+    const options = checkOptions(opts, ["shape", "requiresGrad"], "Tensor") as TensorOptions;
+    if (options.requiresGrad !== undefined) checkBoolean(options.requiresGrad, "Tensor: requiresGrad");
+    if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+      throw new TypeError(`Tensor: data must hold numbers, got ${describe(data)}; convert it, e.g. Float32Array.from(data, Number)`);
+    }
     let values: ArrayLike<number>;
     let shape: number[];
     if (typeof data === "number") {
@@ -173,13 +184,14 @@ export class Tensor {
     if (options.requiresGrad) this.requiresGrad = true;
   }
 
-  /** A new uninitialised tensor (internal: every kernel writes all of its output). */
+  /** @internal A new uninitialised tensor (every kernel writes all of its output). */
   static empty(shape: readonly number[]): Tensor {
+    checkElementCount(shape, "neurenix"); // e.g. a broadcast of [1e5, 1] with [1, 1e5]
     const frozen = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     return new Tensor(INTERNAL as never, { storage: allocStorage(sizeOf(frozen)), shape: frozen, owner: true } as never);
   }
 
-  /** A tensor sharing this one's storage with another shape (same size). */
+  /** @internal A tensor sharing this one's storage with another shape (same size). */
   withShape(shape: readonly number[]): Tensor {
     this.checkLive();
     return new Tensor(INTERNAL as never, {
@@ -189,6 +201,7 @@ export class Tensor {
     } as never);
   }
 
+  /** Number of dimensions (0 for a scalar). */
   get ndim(): number {
     return this.shape.length;
   }
@@ -202,11 +215,12 @@ export class Tensor {
     return viewOf(this.storage);
   }
 
-  /** Whether this tensor allocated its storage (reshapes and detaches share it). */
+  /** @internal Whether this tensor allocated its storage (reshapes and detaches share it). */
   get ownsStorage(): boolean {
     return this.owner;
   }
 
+  /** Whether this tensor (or the tensor it shares storage with) was freed by dispose(), nx.tidy() or `using`. */
   get isDisposed(): boolean {
     return this.disposedBy !== null || freedBy(this.storage) !== null;
   }
@@ -216,6 +230,7 @@ export class Tensor {
     return this.leafRequiresGrad || this.gradFn !== null;
   }
 
+  /** Makes a leaf record operations for autograd (or stop); a RangeError on non-leaves, as in PyTorch. */
   set requiresGrad(value: boolean) {
     if (typeof value !== "boolean") throw new TypeError(`requiresGrad must be a boolean, got ${describe(value)}`);
     if (this.gradFn !== null) {
@@ -237,6 +252,7 @@ export class Tensor {
     return g;
   }
 
+  /** Replaces or clears (`null`) the gradient; a tensor of another shape is a RangeError. */
   set grad(value: Tensor | null) {
     if (value !== null) {
       checkTensor(value, "grad");
@@ -392,42 +408,55 @@ export class Tensor {
   }
 
   // ---- element-wise -------------------------------------------------------
+  /** this + other, with NumPy broadcasting. */
   add(other: Tensor | number): Tensor {
     return binary.add(this, other);
   }
+  /** this − other, with NumPy broadcasting. */
   sub(other: Tensor | number): Tensor {
     return binary.sub(this, other);
   }
+  /** this · other (element-wise), with NumPy broadcasting. */
   mul(other: Tensor | number): Tensor {
     return binary.mul(this, other);
   }
+  /** this / other (element-wise), with NumPy broadcasting. */
   div(other: Tensor | number): Tensor {
     return binary.div(this, other);
   }
+  /** this ** exponent, element-wise (`x ** 2` in Python is `x.pow(2)`). */
   pow(exponent: number): Tensor {
     return unary.pow(this, exponent);
   }
+  /** −this, element-wise. */
   neg(): Tensor {
     return unary.neg(this);
   }
+  /** |this|, element-wise (gradient 0 at 0, as PyTorch). */
   abs(): Tensor {
     return unary.abs(this);
   }
+  /** e^this, element-wise. */
   exp(): Tensor {
     return unary.exp(this);
   }
+  /** Natural logarithm, element-wise. */
   log(): Tensor {
     return unary.log(this);
   }
+  /** Square root, element-wise. */
   sqrt(): Tensor {
     return unary.sqrt(this);
   }
+  /** max(this, 0), element-wise. */
   relu(): Tensor {
     return unary.relu(this);
   }
+  /** 1 / (1 + e^−this), element-wise. */
   sigmoid(): Tensor {
     return unary.sigmoid(this);
   }
+  /** Hyperbolic tangent, element-wise. */
   tanh(): Tensor {
     return unary.tanh(this);
   }
@@ -455,6 +484,7 @@ export class Tensor {
   }
 
   // ---- linear algebra, shapes, softmax ------------------------------------
+  /** Matrix product with PyTorch's rules (1-D operands promoted, batch dimensions broadcast). */
   matmul(other: Tensor): Tensor {
     return matmul(this, other);
   }
@@ -467,9 +497,11 @@ export class Tensor {
   transpose(dim0 = -2, dim1 = -1): Tensor {
     return shapeOps.transpose(this, dim0, dim1);
   }
+  /** log(softmax(this, dim)), computed stably (max-shifted). */
   logSoftmax(dim: number): Tensor {
     return softmaxOps.logSoftmax(this, dim);
   }
+  /** e^x / Σ e^x along `dim`, computed stably (max-shifted). */
   softmax(dim: number): Tensor {
     return softmaxOps.softmax(this, dim);
   }
@@ -521,6 +553,7 @@ export class Tensor {
   }
 
   // ---- printing -----------------------------------------------------------
+  /** `Tensor(shape=[2, 3], op=mul, requiresGrad=true) [[…]]`: shape, the op that made it, and (a few of) its values. */
   toString(): string {
     if (this.isDisposed) return `Tensor(shape=${formatShape(this.shape)}, freed by ${this.disposedBy ?? freedBy(this.storage)})`;
     const parts = [`shape=${formatShape(this.shape)}`];
@@ -613,3 +646,9 @@ export function record(out: Tensor, op: string, inputs: Tensor[], backward: Back
 }
 
 export { Shape };
+
+// `t.requires_grad`, `t.numel()` … say what neurenix calls them.
+pythonNames(Tensor.prototype, "t", {
+  methods: { numel: "size", dim: "ndim", tolist: "toArray()", log_softmax: "logSoftmax()" },
+  properties: { requires_grad: "requiresGrad", grad_fn: "gradFn", is_leaf: "isLeaf" },
+});

@@ -114,10 +114,10 @@ describe("DataLoader", () => {
 
   it("rejects bad options", () => {
     const ds = dataset();
-    expect(() => new nx.data.DataLoader(ds, { batchSize: 0 })).toThrow(/DataLoader: batchSize must be a positive integer, got 0/);
+    expect(() => new nx.data.DataLoader(ds, { batchSize: 0 })).toThrow(/DataLoader: batchSize must be an integer ≥ 1, got 0/);
     expect(() => new nx.data.DataLoader(ds, { batchSize: 2.5 })).toThrow(RangeError);
     expect(() => new nx.data.DataLoader(ds, { shuffle: "yes" as never })).toThrow(/shuffle must be a boolean/);
-    expect(() => new nx.data.DataLoader(ds, { seed: NaN })).toThrow(/seed must be a finite number/);
+    expect(() => new nx.data.DataLoader(ds, { seed: NaN })).toThrow(/DataLoader: seed must be finite, got NaN/);
     expect(() => new nx.data.DataLoader(ds, { batch_size: 4 } as never)).toThrow(/unknown option 'batch_size'/);
     expect(() => new nx.data.DataLoader([1, 2] as never)).toThrow(/dataset must have a length and get/);
   });

@@ -147,7 +147,7 @@ describe("Linear initialisation", () => {
 
 describe("Linear errors", () => {
   it("rejects bad sizes, options and inputs with messages naming them", () => {
-    expect(() => new nx.Linear(-1, 2)).toThrow(/Linear: inFeatures must be a non-negative integer, got -1/);
+    expect(() => new nx.Linear(-1, 2)).toThrow(/Linear: inFeatures must be an integer ≥ 0, got -1/);
     expect(() => new nx.Linear(2, 1.5)).toThrow(RangeError);
     expect(() => new nx.Linear(2, 2, { bias: 1 as never })).toThrow(/Linear: bias must be a boolean/);
     expect(() => new nx.Linear(2, 2, { bais: true } as never)).toThrow(/unknown option 'bais'/);

@@ -72,3 +72,32 @@ it("runs README's import-map snippet (browsers without a bundler)", async () => 
   expect(problems).toEqual([]);
   await page.close();
 });
+
+it("under a Content-Security-Policy without 'wasm-unsafe-eval': js, one warning, and setBackend names the real cause", async () => {
+  const page = await browser.context.newPage();
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "warning") warnings.push(m.text());
+    // Chromium itself logs the CSP refusal as an error; anything else is a problem.
+    if (m.type() === "error" && !/Content Security Policy/.test(m.text())) errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(`uncaught: ${e.message}`));
+  await page.route("**/test/platforms/browser_check.html", async (route) => {
+    const response = await route.fetch();
+    const headers = { ...response.headers(), "content-security-policy": "script-src 'self' 'unsafe-inline'" };
+    await route.fulfill({ response, headers });
+  });
+  await page.goto(`${server.url}/test/platforms/browser_check.html`);
+  const handle = await page.waitForFunction(() => (window as { checkReport?: unknown }).checkReport, null, { timeout: 60_000 });
+  expectReport((await handle.jsonValue()) as CheckReport, "js", ["js"]);
+  // DevTools evaluation is not subject to the page's CSP.
+  const message = await page.evaluate(
+    `import("/dist/neurenix.js").then((nx) => { try { nx.setBackend("wasm-simd"); return "no error"; } catch (e) { return e.message; } })`,
+  );
+  expect(message).toMatch(/refused to compile the kernels: CompileError: .*Content Security Policy/);
+  expect(message).not.toMatch(/SIMD128/);
+  expect(warnings.filter((w) => w.startsWith("neurenix: using the js backend")).length, warnings.join("\n")).toBe(1);
+  expect(errors).toEqual([]);
+  await page.close();
+});

@@ -35,5 +35,7 @@ describe("the built bundle in Node", () => {
     const report = lastJsonLine<ChildReport>(r);
     expect(report.noSimdPreload).toBe(true);
     expectReport(report, "js", ["js"]);
+    // One warning naming the cause (issue 10).
+    expect(r.stderr.match(/neurenix: using the js backend: this engine has no WebAssembly SIMD128/g)?.length, r.stderr).toBe(1);
   });
 });

@@ -17,7 +17,7 @@
 import { describe, expect, it } from "vitest";
 import * as nx from "../../ts/index";
 import { withBackend } from "../helpers/backends";
-import { PIXELS, loadDigits, splitDigits } from "../../examples/lib/mnist";
+import { heldOutAccuracy, readmeTraining } from "../../examples/lib/readme_classifier";
 
 const MB = 2 ** 20;
 const WASM_LIMIT = 512 * MB;
@@ -25,24 +25,8 @@ const RSS_GROWTH_LIMIT = 768 * MB;
 
 nx.configureMemory({ warnings: false });
 
-class Net extends nx.Module {
-  fc1 = new nx.Linear(784, 128);
-  relu = new nx.ReLU();
-  fc2 = new nx.Linear(128, 10);
-  forward(x: nx.Tensor) {
-    return this.fc2(this.relu(this.fc1(x)));
-  }
-}
-
 function readmeTrainingLoop(steps: number): { accuracy: number; maxWasm: number; rssGrowth: number; movedOut: number } {
-  const { train, test } = splitDigits(loadDigits());
-  nx.manualSeed(0);
-  const images = new nx.Tensor(train.images, { shape: [train.count, PIXELS] });
-  const labels = new nx.Tensor(train.labels);
-  const model = new Net();
-  const criterion = new nx.CrossEntropyLoss();
-  const optimizer = new nx.optim.Adam(model.parameters(), { lr: 1e-3 });
-  const loader = new nx.data.DataLoader(new nx.data.TensorDataset(images, labels), { batchSize: 64, shuffle: true, seed: 0 });
+  const { model, criterion, optimizer, loader, test } = readmeTraining();
   const rss0 = process.memoryUsage().rss;
   const moved0 = nx.memory().bytesMovedOut;
   let maxWasm = 0;
@@ -61,10 +45,7 @@ function readmeTrainingLoop(steps: number): { accuracy: number; maxWasm: number;
       if (step === steps) break;
     }
   }
-  const predicted = nx.noGrad(() => model(new nx.Tensor(test.images, { shape: [test.count, PIXELS] })).argmax(1)).data;
-  let correct = 0;
-  for (let i = 0; i < test.count; i++) if (predicted[i] === test.labels[i]) correct++;
-  return { accuracy: correct / test.count, maxWasm, rssGrowth: maxRss - rss0, movedOut: nx.memory().bytesMovedOut - moved0 };
+  return { accuracy: heldOutAccuracy(model, test), maxWasm, rssGrowth: maxRss - rss0, movedOut: nx.memory().bytesMovedOut - moved0 };
 }
 
 describe("synchronous loops without dispose stay bounded", () => {

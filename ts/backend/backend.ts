@@ -41,6 +41,7 @@ export const BinaryOp = {
 } as const;
 export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];
 
+/** The kernels in use: WebAssembly SIMD128 (Rust), or plain JavaScript (the fallback and baseline). */
 export type BackendName = "wasm-simd" | "js";
 
 /** Floats of CTC workspace (Backend.ctcFwdBwd) for `steps` frames, targets of at most `maxTarget` labels. */
@@ -81,7 +82,7 @@ export interface Backend {
    */
   unaryBackward(op: UnaryOp, x: F32, y: F32, gy: F32, gx: F32): void;
 
-  /** out[i] = x[i] ** p (Math.pow semantics). */
+  /** out[i] = x[i] ** p as PyTorch (Math.pow, but p = ±0.5 as sqrt / 1/sqrt, 1 for |x| = 1, p = ±∞). */
   powScalar(x: F32, p: number, out: F32): void;
 
   /** gx[i] = gy[i] · p · x[i] ** (p − 1); p == 0 gives 0. */
@@ -217,7 +218,9 @@ export interface Backend {
    *
    * Class-index targets (`probTargets` false): `target` holds n·inner
    * integral values in [0, classes) or equal to `ignoreIndex` (validated by the
-   * caller). For a sample s with class t and ε = labelSmoothing:
+   * caller; any integer, compared exactly with the stored targets).
+   * With labelSmoothing 0, weights of classes other than the target take no
+   * part (a NaN weight elsewhere leaves the sample finite, as in PyTorch). For a sample s with class t and ε = labelSmoothing:
    *   loss_s = (1 − ε) · w_t · (−log p_t) + (ε / C) · Σ_c w_c · (−log p_c), 0 if ignored;
    *   ∂loss_s/∂x_c = w-weighted: (1 − ε) · w_t · (p_c − [c = t]) + (ε / C) · (W · p_c − w_c),
    *   where W = Σ_c w_c (w ≡ 1 without `weight`).

@@ -25,6 +25,19 @@ import { ctcFwdBwdJs } from "./js_ctc";
 /** The (loss, ∂a, ∂second) of one element, reused by every elementwiseLossFwdBwd call. */
 const elementOut = new Float64Array(3);
 
+/**
+ * PyTorch's x ** p: Math.pow, except p = ±0.5 as sqrt / 1 / sqrt (torch's
+ * sqrt and rsqrt: √−∞ is NaN, √−0 is −0) and |x| = 1 with p = ±∞ giving 1
+ * (C pow). Same as pow_f32 in crates/kernels/src/math.rs.
+ */
+function powTorch(x: number, p: number): number {
+  if (p === 0.5) return Math.sqrt(x);
+  if (p === -0.5) return 1 / Math.sqrt(x);
+  if (Math.abs(x) === 1 && Math.abs(p) === Infinity) return 1;
+  return Math.pow(x, p);
+}
+
+
 /** out[oOff + j] = a[aOff + j·aStep] op b[bOff + j·bStep] for j < len: one row of binaryBroadcast. */
 function binaryRow(
   op: BinaryOp,
@@ -109,7 +122,8 @@ export const jsBackend: Backend = {
         for (let i = 0; i < n; i++) gx[i] = gy[i] / (2 * y[i]);
         break;
       case UnaryOp.relu:
-        for (let i = 0; i < n; i++) gx[i] = x[i] > 0 ? gy[i] : 0;
+        // NaN passes the gradient, as torch's threshold_backward (x ≤ 0 → 0).
+        for (let i = 0; i < n; i++) gx[i] = x[i] <= 0 ? 0 : gy[i];
         break;
       case UnaryOp.sigmoid:
         for (let i = 0; i < n; i++) {
@@ -129,7 +143,7 @@ export const jsBackend: Backend = {
   powScalar(x, p, out) {
     const e = Math.fround(p);
     const n = x.length;
-    for (let i = 0; i < n; i++) out[i] = Math.pow(x[i], e);
+    for (let i = 0; i < n; i++) out[i] = powTorch(x[i], e);
   },
 
   powScalarBackward(x, p, gy, gx) {
@@ -140,7 +154,7 @@ export const jsBackend: Backend = {
       return;
     }
     const e1 = e - 1;
-    for (let i = 0; i < n; i++) gx[i] = gy[i] * e * Math.pow(x[i], e1);
+    for (let i = 0; i < n; i++) gx[i] = gy[i] * e * powTorch(x[i], e1);
   },
 
   binary(op, a, b, out) {
@@ -452,7 +466,8 @@ export const jsBackend: Backend = {
               const p = Math.exp(logits[j] - max - logS);
               let g = kw * (j === jt ? p - 1 : p);
               if (eps !== 0) g += epsPerClass * (weightSum * p - (weight === null ? 1 : weight[c]));
-              gradOut[j] = gradScale * g;
+              // gradScale ∞ (a zero "mean" denominator): NaN, as PyTorch's 0/0.
+              gradOut[j] = gradScale === Infinity ? NaN : gradScale * g;
             }
           }
         }

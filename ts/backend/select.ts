@@ -1,17 +1,22 @@
 /**
  * Which kernels run now. The wasm-simd backend is instantiated synchronously
  * when this module is evaluated (no init call, no top-level await); where
- * WebAssembly SIMD128 is missing the loader returns null and the js backend
- * is selected by itself.
+ * the kernels cannot be loaded (no SIMD128, or a Content-Security-Policy
+ * forbidding WebAssembly compilation) the js backend is selected by itself,
+ * with one console.warn naming the cause, which setBackend("wasm-simd")
+ * repeats in its error.
  */
 import type { Backend, BackendName } from "./backend";
 import { jsBackend } from "./js";
 import { createWasmBackend } from "./wasm";
-import { loadKernels } from "../wasm/loader";
+import { kernelLoadFailure, loadKernels } from "../wasm/loader";
 import { heap } from "../wasm/memory";
 
 const kernels = loadKernels(heap.memory);
 const wasmBackend: Backend | null = kernels === null ? null : createWasmBackend(kernels, heap);
+/** Why wasm-simd is unavailable (null when it is available). */
+const unavailable: string | null = kernels === null ? (kernelLoadFailure() ?? "the kernels did not load") : null;
+if (unavailable !== null) console.warn(`neurenix: using the js backend: ${unavailable}`);
 
 let current: Backend = wasmBackend ?? jsBackend;
 
@@ -29,13 +34,16 @@ export function backend(): BackendName {
 export function setBackend(name: BackendName): void {
   if (name === "js") current = jsBackend;
   else if (name === "wasm-simd") {
-    if (wasmBackend === null) {
-      throw new RangeError('setBackend: "wasm-simd" is unavailable here (no WebAssembly SIMD128); "js" is in use');
-    }
+    if (wasmBackend === null) throw new RangeError(unavailableMessage(unavailable ?? "unknown cause"));
     current = wasmBackend;
   } else {
     throw new RangeError(`setBackend: unknown backend ${JSON.stringify(name)}; expected "wasm-simd" or "js"`);
   }
+}
+
+/** setBackend("wasm-simd")'s error where the kernels did not load, naming the cause. */
+export function unavailableMessage(cause: string): string {
+  return `setBackend: "wasm-simd" is unavailable here (${cause}); "js" is in use`;
 }
 
 /** Whether WebAssembly SIMD128 kernels could be loaded here. */

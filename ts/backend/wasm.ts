@@ -127,7 +127,10 @@ export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
     crossEntropyFwdBwd(logits, target, weight, n, classes, inner, ignoreIndex, labelSmoothing, probTargets, lossOut, gradOut, gradScale) {
       return k.cross_entropy_fwd_bwd(
         logits.byteOffset, target.byteOffset, ptr(weight), n, classes, inner,
-        ignoreIndex, labelSmoothing, +probTargets, ptr(lossOut), ptr(gradOut), gradScale,
+        // The kernel compares f32 targets with an f32 ignore_index: an index
+        // no float32 holds exactly (e.g. 2**32 + 1) can equal no target, and
+        // NaN equals nothing.
+        Math.fround(ignoreIndex) === ignoreIndex ? ignoreIndex : NaN, labelSmoothing, +probTargets, ptr(lossOut), ptr(gradOut), gradScale,
       );
     },
 

@@ -11,12 +11,13 @@
  * of batches per epoch.
  */
 import { Tensor } from "../tensor";
-import { checkPositiveInt, describe } from "../errors";
+import { describe } from "../errors";
 import { formatShape, sameShape } from "../shape";
-import { checkOptions } from "../options";
+import { checkBoolean, checkInteger, checkNumber, checkOptions, FINITE } from "../options";
 import { Generator, globalGenerator } from "../random";
 import { TensorDataset, gatherRows, type Dataset } from "./dataset";
 
+/** Options of `DataLoader` (PyTorch's, camelCased). */
 export interface DataLoaderOptions {
   /** Samples per batch (default 1, as PyTorch). */
   batchSize?: number;
@@ -28,10 +29,24 @@ export interface DataLoaderOptions {
   dropLast?: boolean;
 }
 
+/**
+ * Batches of a dataset (`torch.utils.data.DataLoader`): each for-of is one
+ * epoch, reshuffled every epoch when asked.
+ *
+ * @example
+ * ```ts
+ * const loader = new nx.data.DataLoader(new nx.data.TensorDataset(nx.randn([100, 4]), nx.zeros([100])), { batchSize: 32, shuffle: true, seed: 0 });
+ * for (const [inputs, targets] of loader) inputs.shape; // [32, 4] … [4, 4]
+ * ```
+ */
 export class DataLoader<T extends Tensor[] = [Tensor, Tensor]> implements Iterable<T> {
+  /** The dataset batches are drawn from. */
   readonly dataset: Dataset<T>;
+  /** Samples per batch. */
   readonly batchSize: number;
+  /** Whether every epoch draws a new order. */
   readonly shuffle: boolean;
+  /** Whether a last, smaller batch is dropped. */
   readonly dropLast: boolean;
   private readonly generator: Generator;
 
@@ -41,12 +56,10 @@ export class DataLoader<T extends Tensor[] = [Tensor, Tensor]> implements Iterab
       throw new TypeError(`DataLoader: dataset must have a length and get(index), got ${describe(dataset)}`);
     }
     this.dataset = dataset;
-    this.batchSize = checkPositiveInt(o.batchSize ?? 1, "DataLoader: batchSize");
-    this.shuffle = checkBoolean(o.shuffle ?? false, "shuffle");
-    this.dropLast = checkBoolean(o.dropLast ?? false, "dropLast");
-    if (o.seed !== undefined && (typeof o.seed !== "number" || !Number.isFinite(o.seed))) {
-      throw new TypeError(`DataLoader: seed must be a finite number, got ${describe(o.seed)}`);
-    }
+    this.batchSize = checkInteger(o.batchSize ?? 1, "DataLoader: batchSize", { min: 1 });
+    this.shuffle = checkBoolean(o.shuffle ?? false, "DataLoader: shuffle");
+    this.dropLast = checkBoolean(o.dropLast ?? false, "DataLoader: dropLast");
+    if (o.seed !== undefined) checkNumber(o.seed, "DataLoader: seed", FINITE);
     this.generator = o.seed === undefined ? globalGenerator : new Generator(o.seed);
   }
 
@@ -56,6 +69,7 @@ export class DataLoader<T extends Tensor[] = [Tensor, Tensor]> implements Iterab
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
   }
 
+  /** One epoch: the batches, as one tensor per dataset field. */
   *[Symbol.iterator](): Iterator<T> {
     const order = this.epochOrder();
     const batches = this.length;
@@ -106,7 +120,3 @@ function stack(rows: Tensor[]): Tensor {
   return out;
 }
 
-function checkBoolean(value: unknown, option: string): boolean {
-  if (typeof value !== "boolean") throw new TypeError(`DataLoader: ${option} must be a boolean, got ${describe(value)}`);
-  return value;
-}

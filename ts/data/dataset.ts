@@ -7,13 +7,25 @@ import { Tensor } from "../tensor";
 import { checkTensor } from "../errors";
 import { formatShape } from "../shape";
 
+/** Anything a DataLoader can batch: samples by index. */
 export interface Dataset<T extends Tensor[] = Tensor[]> {
+  /** Number of samples. */
   readonly length: number;
   /** Sample `index` (0 ≤ index < length): one tensor per field. */
   get(index: number): T;
 }
 
+/**
+ * Samples as rows of tensors sharing their first dimension (`torch.utils.data.TensorDataset`).
+ *
+ * @example
+ * ```ts
+ * const dataset = new nx.data.TensorDataset(nx.randn([100, 4]), nx.zeros([100]));
+ * const [x, y] = dataset.get(0); // shapes [4] and []
+ * ```
+ */
 export class TensorDataset<T extends Tensor[] = [Tensor, Tensor]> implements Dataset<T> {
+  /** The tensors, one per field. */
   readonly tensors: T;
 
   /** Usually `new TensorDataset(inputs, targets)`; every tensor needs the same first dimension. */
@@ -32,6 +44,7 @@ export class TensorDataset<T extends Tensor[] = [Tensor, Tensor]> implements Dat
     this.tensors = tensors;
   }
 
+  /** Number of samples (the first dimension). */
   get length(): number {
     return this.tensors[0].shape[0];
   }

@@ -1,5 +1,5 @@
 /**
- * safetensors: the weights file format of Hugging Face and PyTorch users
+ * `nx.safetensors`: the weights file format of Hugging Face and PyTorch users
  * (https://github.com/huggingface/safetensors), on Uint8Array (no Node
  * built-ins, so it works in browsers too). The API mirrors Python's
  * `safetensors.torch`:
@@ -19,11 +19,13 @@
  * The reader checks what the reference checks (header size, JSON object,
  * dtypes, shapes against byte sizes, contiguous offsets covering the data)
  * and reads F32, F64, F16 and BF16 into float32 tensors.
+ *
+ * @module
  */
 import { Tensor } from "../tensor";
 import { describe } from "../errors";
 import { sizeOf } from "../shape";
-import type { LoadStateDictOptions, Module } from "../nn/module";
+import type { LoadStateDictOptions, LoadStateDictResult, Module } from "../nn/module";
 
 /** The reference implementation refuses larger headers. */
 const MAX_HEADER_BYTES = 100_000_000;
@@ -95,7 +97,7 @@ export function loadModel(
   model: Module,
   bytes: Uint8Array | ArrayBuffer,
   opts?: LoadStateDictOptions,
-): { missingKeys: string[]; unexpectedKeys: string[] } {
+): LoadStateDictResult {
   return model.loadStateDict(load(bytes), opts);
 }
 

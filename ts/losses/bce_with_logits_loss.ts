@@ -27,12 +27,30 @@ export const BCE_WITH_LOGITS: ElementwiseKind = {
   name: "BCEWithLogitsLoss",
   code: 3,
   js(x, y, w, p, _p, out) {
+    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(p))) {
+      literal(x, y, w, p, out);
+      return;
+    }
     const l = 1 + (p - 1) * y;
     out[0] = w * ((1 - y) * x + l * softplus(-x));
     out[1] = w * (1 - y - l * sigmoid(-x));
     out[2] = 0;
   },
 };
+
+/**
+ * BCE-with-logits for a non-finite x, y or p, by PyTorch 1.13's literal
+ * formulas, so that NaN and ∞ come out where PyTorch's do (see
+ * crates/kernels/src/losses/elementwise.rs, BceWithLogits::literal).
+ */
+function literal(x: number, y: number, w: number, p: number, out: Float64Array): void {
+  const m = Number.isNaN(x) ? x : Math.max(-x, 0);
+  const l = p === 1 ? 1 : (p - 1) * y + 1;
+  const t = p === 1 ? y : p * y;
+  out[0] = w * ((1 - y) * x + l * (m + Math.log(Math.exp(-m) + Math.exp(-x - m))));
+  out[1] = w * (p === 1 ? sigmoid(x) - y : (t + 1 - y) * sigmoid(x) - t);
+  out[2] = 0;
+}
 
 export interface BCEWithLogitsLossOptions extends LossOptions {
   /** Rescales each element's loss; broadcasts against the input. */

@@ -9,9 +9,11 @@
  * [0, C) or equal to ignoreIndex; with ε = labelSmoothing, w the class weights:
  *   ℓ_s = (1 − ε) · w_t · (−log p_t) + (ε / C) · Σ_c w_c · (−log p_c),  0 if ignored
  *   "mean" divides by Σ w_t over the non-ignored samples (the count without
- *   weights); with every target ignored it is NaN with zero gradients.
+ *   weights); with every target ignored it is NaN with zero gradients; when
+ *   that sum is 0 otherwise (zero weights), NaN with NaN gradients.
  * Probability targets, the input's shape, q = (1 − ε) · target + ε / C:
- *   ℓ_s = −Σ_c w_c q_c log p_c;  "mean" divides by N · d1 · … · dk.
+ *   ℓ_s = −Σ_c w_c q_c log p_c;  "mean" divides by N · d1 · … · dk (NaN
+ *   when the input is empty, C = 0 included); ignoreIndex ≥ 0 is rejected.
  * These are PyTorch 1.13's semantics; the gradient is computed in the same
  * pass as the loss (crossEntropyFwdBwd).
  * NOTE: class indices may be given as float tensors holding integral values
@@ -23,7 +25,7 @@ import { Tensor } from "../tensor";
 import { kernelsNow } from "../backend/select";
 import { Loss, type LossOptions } from "./loss";
 import { fusedLoss, viewsOf } from "./reduction";
-import { checkOptions } from "../options";
+import { checkInteger, checkNumber, checkOptions } from "../options";
 import { checkWeightLength, weightTensor } from "./weights";
 import { checkTensor } from "../errors";
 import { formatShape, sameShape, sizeOf } from "../shape";
@@ -47,16 +49,12 @@ export class CrossEntropyLoss extends Loss {
     const options = checkOptions(opts, ["weight", "ignoreIndex", "reduction", "labelSmoothing"], "CrossEntropyLoss");
     super(options);
     this.weight = weightTensor(options.weight, "CrossEntropyLoss: weight");
-    const ignoreIndex = options.ignoreIndex ?? -100;
-    if (typeof ignoreIndex !== "number" || !Number.isInteger(ignoreIndex)) {
-      throw new TypeError(`CrossEntropyLoss: ignoreIndex must be an integer, got ${String(ignoreIndex)}`);
-    }
-    this.ignoreIndex = ignoreIndex;
-    const smoothing = options.labelSmoothing ?? 0;
-    if (typeof smoothing !== "number" || !(smoothing >= 0 && smoothing <= 1)) {
-      throw new RangeError(`CrossEntropyLoss: labelSmoothing must be in [0, 1], got ${String(smoothing)}`);
-    }
-    this.labelSmoothing = smoothing;
+    // Any safe integer: compared exactly with the targets (int64 in PyTorch).
+    this.ignoreIndex = checkInteger(options.ignoreIndex ?? -100, "CrossEntropyLoss: ignoreIndex", {
+      min: Number.MIN_SAFE_INTEGER,
+      max: Number.MAX_SAFE_INTEGER,
+    });
+    this.labelSmoothing = checkNumber(options.labelSmoothing ?? 0, "CrossEntropyLoss: labelSmoothing", { min: 0, max: 1 });
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -79,8 +77,16 @@ export class CrossEntropyLoss extends Loss {
           `${formatShape(sampleShape)} (class indices) or ${formatShape(input.shape)} (class probabilities), got ${formatShape(target.shape)}`,
       );
     }
+    if (probTargets && this.ignoreIndex >= 0) {
+      // PyTorch: "ignore_index is not supported for floating point target".
+      throw new RangeError(
+        `CrossEntropyLoss: ignoreIndex (${this.ignoreIndex}) is not supported with class-probability targets ` +
+          `(target of the input's shape ${formatShape(input.shape)}); leave ignoreIndex unset or negative`,
+      );
+    }
     if (!probTargets) checkTargetWithoutGrad(target, "CrossEntropyLoss (class-index targets)");
-    const denominator = probTargets ? n * inner : this.classIndexDenominator(target, classes);
+    // Probability targets: PyTorch's "mean" is NaN for an empty input (C = 0 included).
+    const denominator = probTargets ? (input.size === 0 ? 0 : n * inner) : this.classIndexDenominator(target, classes);
 
     const smoothing = this.labelSmoothing;
     const weight = this.weight;

@@ -39,7 +39,10 @@ export class MultiMarginLoss extends Loss {
   constructor(opts?: MultiMarginLossOptions) {
     const o = checkOptions(opts, ["p", "margin", "weight", "reduction"], "MultiMarginLoss");
     super(o);
-    this.p = numberOption(o, "p", 1, "MultiMarginLoss", { valid: (v) => v === 1 || v === 2, expected: "1 or 2 (only p = 1 and p = 2 are supported, as in PyTorch)" });
+    this.p = numberOption(o, "p", 1, "MultiMarginLoss");
+    if (this.p !== 1 && this.p !== 2) {
+      throw new RangeError(`MultiMarginLoss: p must be 1 or 2 (only p = 1 and p = 2 are supported, as in PyTorch), got ${this.p}`);
+    }
     this.margin = numberOption(o, "margin", 1, "MultiMarginLoss", FINITE);
     this.weight = weightTensor(o.weight, "MultiMarginLoss: weight");
   }

@@ -11,7 +11,11 @@
  *            losses), the summed weights of the non-ignored targets (cross
  *            entropy and NLL with class indices), N·d1…dk (cross entropy
  *            with probabilities), the batch size (KLDiv's "batchmean").
- *            A zero denominator gives NaN with zero gradients (PyTorch 1.13).
+ *            A zero denominator gives a NaN loss (also when the sum is not
+ *            0, e.g. label smoothing with zero total weight) and gradScale
+ *            1/0 = ∞: NaN gradients for every element that took part, 0 for
+ *            ignored targets (which kernels zero whatever the scale) — as
+ *            PyTorch 1.13, whose ignored-everything case has zero gradients.
  * The saved gradients are the whole backward: they are scaled by the
  * incoming gradient (a scalar, or per element for "none") and handed to
  * each input as its `grads` entry says.
@@ -19,6 +23,8 @@
 import { Tensor, record } from "../tensor";
 import { freeAfterBackward, needsGrad } from "../autograd/graph";
 import type { F32 } from "../backend/backend";
+import { checkChoice } from "../options";
+import { describe } from "../errors";
 
 export type Reduction = "none" | "mean" | "sum";
 /** KLDivLoss's reductions: "batchmean" divides the sum by the batch size (input.shape[0]). */
@@ -26,18 +32,14 @@ export type KLDivReduction = Reduction | "batchmean";
 
 export const REDUCTIONS: readonly Reduction[] = ["none", "mean", "sum"];
 
+/** `value` as one of `allowed` (TypeError for a non-string, RangeError naming the choices). */
 export function checkReduction<R extends string = Reduction>(
   value: unknown,
   what: string,
   allowed: readonly R[] = REDUCTIONS as readonly string[] as readonly R[],
 ): R {
-  if (!allowed.includes(value as R)) {
-    const list = allowed.map((r) => `"${r}"`);
-    throw new RangeError(
-      `${what}: unknown reduction ${JSON.stringify(value)}; expected ${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`,
-    );
-  }
-  return value as R;
+  if (typeof value !== "string") throw new TypeError(`${what}: reduction must be a string, got ${describe(value)}`);
+  return checkChoice(value, `${what}: reduction`, allowed);
 }
 
 /**
@@ -110,10 +112,10 @@ export function fusedLoss(spec: FusedLoss): Tensor {
     upstream = (saved, g) => saved.mul(g.withShape(spec.noneGradShape));
   } else {
     const denominator = reduction === "mean" ? spec.denominator : 1;
-    const gradScale = denominator === 0 ? 0 : 1 / denominator;
-    const total = spec.kernel({ loss: null, grad, grad2 }, gradScale);
+    // 1/0 = ∞ for a zero denominator: NaN gradients, as PyTorch (see the header).
+    const total = spec.kernel({ loss: null, grad, grad2 }, 1 / denominator);
     out = Tensor.empty([]);
-    out.data[0] = total / denominator;
+    out.data[0] = denominator === 0 ? NaN : total / denominator;
     upstream = (saved, g) => {
       const s = g.data[0];
       return s === 1 ? saved : saved.mul(s);

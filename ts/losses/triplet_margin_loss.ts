@@ -55,7 +55,7 @@ export class TripletMarginLoss extends Loss<[anchor: Tensor, positive: Tensor, n
     const o = checkOptions(opts, ["margin", "p", "eps", "swap", "reduction"], "TripletMarginLoss");
     super(o);
     this.margin = numberOption(o, "margin", 1, "TripletMarginLoss", FINITE);
-    this.p = numberOption(o, "p", 2, "TripletMarginLoss", { valid: (v) => v > 0, expected: "positive (a norm's degree)" });
+    this.p = numberOption(o, "p", 2, "TripletMarginLoss", { min: 0, minOpen: true });
     this.eps = numberOption(o, "eps", 1e-6, "TripletMarginLoss", FINITE);
     this.swap = booleanOption(o, "swap", false, "TripletMarginLoss");
   }

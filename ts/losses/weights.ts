@@ -43,8 +43,16 @@ export function weightTensor(value: unknown, what: string): Tensor | null {
     const copy = new Tensor(value.data, { shape: value.shape });
     return copy;
   }
-  if (Array.isArray(value) || ArrayBuffer.isView(value)) {
-    return new Tensor(value as ArrayLike<number>);
+  if (value instanceof BigInt64Array || value instanceof BigUint64Array) {
+    throw new TypeError(`${what} must hold numbers, got ${describe(value)}; convert it, e.g. Float32Array.from(w, Number)`);
+  }
+  if (Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView))) {
+    try {
+      return new Tensor(value as ArrayLike<number>);
+    } catch (e) {
+      if (e instanceof TypeError) throw new TypeError(`${what}: ${e.message.replace(/^Tensor: /, "")}`);
+      throw e;
+    }
   }
   throw new TypeError(`${what} must be a Tensor or an array of numbers, got ${describe(value)}`);
 }

@@ -32,10 +32,10 @@ let paused = 0;
 
 /** Records `t` in the innermost scope (new tensors, and temporaries handed to backward's scope). */
 export function track(t: Tensor): void {
-  if (stack.length > 0 && paused === 0) record(stack[stack.length - 1], t);
+  if (stack.length > 0 && paused === 0) enroll(stack[stack.length - 1], t);
 }
 
-function record(scope: Scope, t: Tensor): void {
+function enroll(scope: Scope, t: Tensor): void {
   if (t.scope === scope) return;
   t.scope = scope;
   scope.tensors.push(t);
@@ -78,7 +78,7 @@ export function closeScope(scope: Scope, survivors: readonly Tensor[], by: Freed
     t.scope = null;
     if (t.pinned) continue;
     if (spared.has(t.storage)) {
-      if (parent !== null && paused === 0) record(parent, t);
+      if (parent !== null && paused === 0) enroll(parent, t);
       continue;
     }
     t.free(by);

@@ -327,18 +327,26 @@ function noteReclaim(bytes: number): void {
   }
 }
 
+/** Options of `nx.configureMemory`. */
 export interface MemoryOptions {
   /** The one-time console warning about reclaiming inside a synchronous loop (default true). */
   warnings?: boolean;
 }
 
-/** Sets memory options (see MemoryOptions). */
+/**
+ * Sets memory options (see MemoryOptions).
+ * @example
+ * ```ts
+ * nx.configureMemory({ warnings: false }); // no console.warn about synchronous loops
+ * ```
+ */
 export function configureMemory(opts: MemoryOptions): void {
   if (opts.warnings !== undefined) warnings = opts.warnings;
 }
 
 // ---- figures ----------------------------------------------------------------
 
+/** What `nx.memory()` reports. */
 export interface MemoryInfo {
   /** Tensor storages alive (a reshape or detach shares its source's): resident plus moved out. */
   numTensors: number;
@@ -346,26 +354,39 @@ export interface MemoryInfo {
   numBytes: number;
   /** Size of the WebAssembly memory (it never shrinks). */
   wasmBytes: number;
-  /** Storages and bytes resident in the wasm memory. */
+  /** Storages resident in the wasm memory. */
   residentTensors: number;
+  /** Bytes of their floats. */
   residentBytes: number;
   /** Storages moved out to JavaScript memory and not yet collected (counted down between tasks). */
   movedOutTensors: number;
+  /** Bytes of their floats. */
   movedOutBytes: number;
   /** Times an allocation found no free block and made room. */
   reclaims: number;
-  /** Totals since the start: storages and bytes moved out, and moved back in when used again. */
+  /** Storages moved out since the start. */
   storagesMovedOut: number;
+  /** Bytes moved out since the start. */
   bytesMovedOut: number;
+  /** Storages moved back in since the start (used again after being moved out). */
   storagesMovedIn: number;
+  /** Bytes moved back in since the start. */
   bytesMovedIn: number;
-  /** The allocator: bytes in blocks, free bytes, largest free block. */
+  /** The allocator: bytes in blocks (headers included). */
   heapUsedBytes: number;
+  /** The allocator: free bytes. */
   heapFreeBytes: number;
+  /** The largest tensor (in bytes) that fits now without making room. */
   largestFreeBlock: number;
 }
 
-/** Figures of the memory manager (PyTorch has no equivalent; TensorFlow.js's tf.memory() inspired it). */
+/**
+ * Figures of the memory manager (PyTorch has no equivalent; TensorFlow.js's `tf.memory()` inspired it).
+ * @example
+ * ```ts
+ * const { numTensors, wasmBytes } = nx.memory();
+ * ```
+ */
 export function memory(): MemoryInfo {
   const h = heap.stats();
   return {

@@ -14,11 +14,11 @@
  * (nx.manualSeed makes it reproducible).
  */
 import { Tensor, record } from "../tensor";
-import { checkPositiveInt, checkTensor, describe } from "../errors";
+import { checkTensor, describe } from "../errors";
 import { kernelsNow } from "../backend/select";
 import { BinaryOp } from "../backend/backend";
 import { formatShape, sizeOf } from "../shape";
-import { checkOptions } from "../options";
+import { checkBoolean, checkInteger, checkOptions } from "../options";
 import { Module, parameter } from "./module";
 import { kaimingUniform, uniform } from "./init";
 
@@ -66,29 +66,43 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
   });
 }
 
+/** Options of `Linear`. */
 export interface LinearOptions {
   /** Whether to learn an additive bias (default true). */
   bias?: boolean;
 }
 
+/**
+ * y = x·Wᵀ + b over the last dimension (`torch.nn.Linear`), initialised as
+ * PyTorch does (Kaiming-uniform weight, uniform bias), seeded by nx.manualSeed.
+ *
+ * @example
+ * ```ts
+ * const fc = new nx.Linear(784, 128);
+ * const h = fc(nx.zeros([64, 784])); // shape [64, 128]
+ * ```
+ */
 export class Linear extends Module {
+  /** Size of each input sample (the last dimension). */
   readonly inFeatures: number;
+  /** Size of each output sample. */
   readonly outFeatures: number;
   /** (outFeatures, inFeatures), as in PyTorch. */
   weight: Tensor;
+  /** (outFeatures), or null with `{ bias: false }`. */
   bias: Tensor | null;
 
   constructor(inFeatures: number, outFeatures: number, opts?: LinearOptions) {
     super();
-    this.inFeatures = checkPositiveInt(inFeatures, "Linear: inFeatures", true);
-    this.outFeatures = checkPositiveInt(outFeatures, "Linear: outFeatures", true);
-    const useBias = checkOptions(opts, ["bias"], "Linear").bias ?? true;
-    if (typeof useBias !== "boolean") throw new TypeError(`Linear: bias must be a boolean, got ${describe(useBias)}`);
+    this.inFeatures = checkInteger(inFeatures, "Linear: inFeatures", { min: 0 });
+    this.outFeatures = checkInteger(outFeatures, "Linear: outFeatures", { min: 0 });
+    const useBias = checkBoolean(checkOptions(opts, ["bias"], "Linear").bias ?? true, "Linear: bias");
     this.weight = parameter(kaimingUniform(Tensor.empty([outFeatures, inFeatures]), Math.sqrt(5)));
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
     this.bias = useBias ? parameter(uniform(Tensor.empty([outFeatures]), -bound, bound)) : null;
   }
 
+  /** x·Wᵀ + b for x of shape (…, inFeatures). */
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
   }

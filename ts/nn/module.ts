@@ -23,6 +23,7 @@ import { Callable } from "../callable";
 import { Tensor, residentViews } from "../tensor";
 import { outsideHeap } from "../memory/storage";
 import { describe } from "../errors";
+import { pythonNames } from "../options";
 import { formatShape, sameShape } from "../shape";
 
 const marked = new WeakSet<Tensor>();
@@ -48,6 +49,15 @@ function isParameter(value: unknown): value is Tensor {
 /** Values accepted by loadStateDict: a Tensor (shape checked) or flat values (size checked). */
 export type StateDictValue = Tensor | Float32Array | ArrayLike<number>;
 
+/** What loadStateDict reports (PyTorch's `_IncompatibleKeys`). */
+export interface LoadStateDictResult {
+  /** Parameters the state dict had no value for. */
+  missingKeys: string[];
+  /** Keys of the state dict that name no parameter. */
+  unexpectedKeys: string[];
+}
+
+/** Options of `loadStateDict`. */
 export interface LoadStateDictOptions {
   /** Missing and unexpected keys are errors (default true, as PyTorch). */
   strict?: boolean;
@@ -58,10 +68,29 @@ export interface Module {
   (...inputs: Tensor[]): Tensor;
 }
 
+/**
+ * The base class of layers and models (`torch.nn.Module`): subclass it, make
+ * layers and parameters fields, write `forward`; instances are callable.
+ * See the file header for what counts as a parameter.
+ *
+ * @example
+ * ```ts
+ * class Net extends nx.Module {
+ *   fc1 = new nx.Linear(784, 128);
+ *   relu = new nx.ReLU();
+ *   fc2 = new nx.Linear(128, 10);
+ *   forward(x: nx.Tensor) {
+ *     return this.fc2(this.relu(this.fc1(x)));
+ *   }
+ * }
+ * const logits = new Net()(nx.zeros([64, 784])); // shape [64, 10]
+ * ```
+ */
 export abstract class Module extends Callable {
   /** true after train() (the default), false after eval(). */
   training = true;
 
+  /** The computation; `model(x)` calls it. */
   abstract forward(...inputs: Tensor[]): Tensor;
 
   /** Direct child modules with their field names (arrays give "name.i"). */
@@ -78,6 +107,7 @@ export abstract class Module extends Callable {
     return out;
   }
 
+  /** Direct child modules, in field order. */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -154,7 +184,7 @@ export abstract class Module extends Callable {
   loadStateDict(
     stateDict: Record<string, StateDictValue>,
     opts: LoadStateDictOptions = {},
-  ): { missingKeys: string[]; unexpectedKeys: string[] } {
+  ): LoadStateDictResult {
     const what = `loadStateDict (${this.constructor.name})`;
     if (stateDict === null || typeof stateDict !== "object" || Array.isArray(stateDict)) {
       throw new TypeError(`${what}: expected an object of name → values, got ${describe(stateDict)}`);
@@ -217,3 +247,12 @@ export abstract class Module extends Callable {
     return this.toString();
   }
 }
+
+pythonNames(Module.prototype, "model", {
+  methods: {
+    zero_grad: "zeroGrad()",
+    state_dict: "stateDict()",
+    load_state_dict: "loadStateDict(sd)",
+    named_parameters: "namedParameters()",
+  },
+});

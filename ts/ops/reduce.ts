@@ -1,10 +1,12 @@
 /**
  * sum, mean, max (and argmax) over one dimension or over everything.
  * Sums accumulate in float64 in both backends. max's gradient is shared
- * evenly among tied maxima, as PyTorch's amax does.
+ * evenly among tied maxima, as PyTorch's amax does; a NaN is the maximum
+ * and takes the gradient (shared among a line's NaNs), as torch.max does.
  */
 import { Tensor, record } from "../tensor";
 import { checkTensor } from "../errors";
+import { checkBoolean } from "../options";
 import { kernelsNow } from "../backend/select";
 import { axisSplit, normalizeDim, sizeOf, type Shape } from "../shape";
 import { expand } from "./shape_ops";
@@ -20,6 +22,7 @@ interface Axis {
 }
 
 function axisOf(x: Tensor, dim: number | undefined, keepdim: boolean, name: string): Axis {
+  checkBoolean(keepdim, `${name}: keepdim`);
   if (dim === undefined) {
     return { outer: 1, dim: x.size, inner: 1, shape: [], keptShape: x.shape.map(() => 1) };
   }
@@ -64,10 +67,12 @@ export function max(x: Tensor, dim?: number, keepdim = false): Tensor {
       for (let i = 0; i < inner; i++) {
         const m = ms[o * inner + i];
         const base = o * n * inner + i;
+        // A NaN maximum came from the line's NaNs: they get the gradient (torch.max).
+        const isMax = Number.isNaN(m) ? Number.isNaN : (v: number) => v === m;
         let ties = 0;
-        for (let d = 0; d < n; d++) if (xs[base + d * inner] === m) ties++;
+        for (let d = 0; d < n; d++) if (isMax(xs[base + d * inner])) ties++;
         const share = ties === 0 ? 0 : gs[o * inner + i] / ties;
-        for (let d = 0; d < n; d++) gxs[base + d * inner] = xs[base + d * inner] === m ? share : 0;
+        for (let d = 0; d < n; d++) gxs[base + d * inner] = isMax(xs[base + d * inner]) ? share : 0;
       }
     }
     return [gx];

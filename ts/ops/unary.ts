@@ -4,7 +4,8 @@
  * reuse the forward's output instead of recomputing it.
  */
 import { Tensor, record } from "../tensor";
-import { checkFiniteNumber, checkTensor } from "../errors";
+import { checkTensor } from "../errors";
+import { checkNumber } from "../options";
 import { kernelsNow } from "../backend/select";
 import { UnaryOp } from "../backend/backend";
 
@@ -28,10 +29,13 @@ export const relu = (x: Tensor) => unaryOp(x, UnaryOp.relu, "relu");
 export const sigmoid = (x: Tensor) => unaryOp(x, UnaryOp.sigmoid, "sigmoid");
 export const tanh = (x: Tensor) => unaryOp(x, UnaryOp.tanh, "tanh");
 
-/** x ** p for a number p (Math.pow semantics); gradient p · x^(p−1). */
+/**
+ * x ** p for a number p, as PyTorch: Math.pow except p = ±0.5 (sqrt and
+ * 1/sqrt: NaN at −∞) and |x| = 1 with p = ±∞ (1); gradient p · x^(p−1).
+ */
 export function pow(x: Tensor, p: number): Tensor {
   checkTensor(x, "pow");
-  checkFiniteNumber(p, "pow: exponent");
+  checkNumber(p, "pow: exponent");
   const y = Tensor.empty(x.shape);
   kernelsNow().powScalar(x.data, p, y.data);
   return record(y, "pow", [x], (g) => {

@@ -19,12 +19,19 @@ import { zeros } from "../factories";
 import { kernelsNow } from "../backend/select";
 import { describe } from "../errors";
 import { Optimizer, checkNonNegative, optimizerState, type Params } from "./optimizer";
+import { checkBoolean, checkNumber } from "../options";
 
+/** Options of `Adam` (PyTorch's, camelCased). */
 export interface AdamOptions {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas: readonly [number, number];
+  /** Added to the denominator for stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0; this is Adam, not AdamW). */
   weightDecay: number;
+  /** Use the AMSGrad variant (default false). */
   amsgrad: boolean;
 }
 
@@ -43,18 +50,28 @@ function check(o: AdamOptions, what: string): void {
     throw new TypeError(`${what}: betas must be an array of two numbers, got ${describe(o.betas)}`);
   }
   o.betas.forEach((b, i) => {
-    if (typeof b !== "number") throw new TypeError(`${what}: betas[${i}] must be a number, got ${describe(b)}`);
-    if (!(b >= 0 && b < 1)) throw new RangeError(`${what}: invalid betas[${i}] ${b} (must be in [0, 1))`);
+    checkNumber(b, `${what}: betas[${i}]`, { min: 0, max: 1, maxOpen: true });
   });
-  if (typeof o.amsgrad !== "boolean") throw new TypeError(`${what}: amsgrad must be a boolean, got ${describe(o.amsgrad)}`);
+  checkBoolean(o.amsgrad, `${what}: amsgrad`);
 }
 
+/**
+ * Adam (optional AMSGrad and L2 weight decay), as `torch.optim.Adam` in
+ * PyTorch 1.13 — the same rounding of its bias corrections.
+ *
+ * @example
+ * ```ts
+ * const model = new nx.Sequential(new nx.Linear(784, 128), new nx.ReLU(), new nx.Linear(128, 10));
+ * const optimizer = new nx.optim.Adam(model.parameters(), { lr: 1e-3 });
+ * ```
+ */
 export class Adam extends Optimizer<AdamOptions, AdamState> {
   constructor(params: Params<AdamOptions>, opts?: Partial<AdamOptions>) {
     const defaults: AdamOptions = { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false };
     super(params, opts, defaults, check);
   }
 
+  /** One Adam update of every parameter that has a gradient. */
   step(): void {
     for (const g of this.paramGroups) {
       const [beta1, beta2] = g.betas;

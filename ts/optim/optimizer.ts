@@ -13,17 +13,30 @@
  */
 import { Tensor } from "../tensor";
 import { describe } from "../errors";
-import { checkOptions } from "../options";
+import { checkBoolean, checkNumber, checkOptions, pythonNames } from "../options";
 import { untracked } from "../memory/scope";
 
 /** A group of parameters with its own options (any option left out takes the optimizer's). */
-export type ParamGroupInput<O> = { params: Iterable<Tensor> } & Partial<O>;
-export type ParamGroup<O> = { params: Tensor[] } & O;
+export type ParamGroupInput<O> = {
+  /** The group's parameters. */
+  params: Iterable<Tensor>;
+} & Partial<O>;
+/** A parameter group as the optimizer holds it: its parameters and every option. */
+export type ParamGroup<O> = {
+  /** The group's parameters. */
+  params: Tensor[];
+} & O;
+/** Parameters, or parameter groups with options of their own. */
 export type Params<O> = Iterable<Tensor> | Iterable<ParamGroupInput<O>>;
 
+/**
+ * The base of the optimizers (`torch.optim.Optimizer`): parameter groups,
+ * per-parameter state, zeroGrad and step.
+ */
 export abstract class Optimizer<O extends object, S> {
+  /** The parameter groups; change `paramGroups[i].lr` to schedule the learning rate, as in PyTorch. */
   readonly paramGroups: ParamGroup<O>[] = [];
-  /** Per-parameter state, made on a parameter's first step. */
+  /** @internal Per-parameter state, made on a parameter's first step. */
   protected readonly state = new Map<Tensor, S>();
 
   /**
@@ -66,8 +79,7 @@ export abstract class Optimizer<O extends object, S> {
    * lazily: the next backward writes into it without adding to zeros.
    */
   zeroGrad(opts?: { setToNone?: boolean }): void {
-    const setToNone = checkOptions(opts, ["setToNone"], "zeroGrad").setToNone ?? false;
-    if (typeof setToNone !== "boolean") throw new TypeError(`zeroGrad: setToNone must be a boolean, got ${describe(setToNone)}`);
+    const setToNone = checkBoolean(checkOptions(opts, ["setToNone"], "zeroGrad").setToNone ?? false, "zeroGrad: setToNone");
     for (const group of this.paramGroups) {
       for (const p of group.params) p.zeroGrad(setToNone);
     }
@@ -76,6 +88,7 @@ export abstract class Optimizer<O extends object, S> {
   /** One update of every parameter that has a gradient. */
   abstract step(): void;
 
+  /** PyTorch's repr: every group's options. */
   toString(): string {
     const groups = this.paramGroups.map((g, i) => {
       const lines = Object.entries(g)
@@ -103,8 +116,12 @@ export function optimizerState<S>(make: () => S): S {
   return state;
 }
 
-/** RangeError unless `value` is a number ≥ 0 (NaN included), naming the optimizer and option. */
+/** TypeError unless a number, RangeError unless ≥ 0 (NaN included), naming the optimizer and option. */
 export function checkNonNegative(value: unknown, option: string, what: string): void {
-  if (typeof value !== "number") throw new TypeError(`${what}: ${option} must be a number, got ${describe(value)}`);
-  if (!(value >= 0)) throw new RangeError(`${what}: invalid ${option} ${value} (must be ≥ 0)`);
+  checkNumber(value, `${what}: ${option}`, { min: 0 });
 }
+
+pythonNames(Optimizer.prototype, "opt", {
+  methods: { zero_grad: "zeroGrad()" },
+  properties: { param_groups: "paramGroups" },
+});

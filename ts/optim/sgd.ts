@@ -18,12 +18,19 @@ import { Tensor, residentViews } from "../tensor";
 import { kernelsNow } from "../backend/select";
 import { describe } from "../errors";
 import { Optimizer, checkNonNegative, optimizerState, type Params } from "./optimizer";
+import { checkBoolean } from "../options";
 
+/** Options of `SGD` (PyTorch's, camelCased). */
 export interface SGDOptions {
+  /** Learning rate (required, as in PyTorch 1.13). */
   lr: number;
+  /** Momentum factor (default 0). */
   momentum: number;
+  /** Dampening for momentum (default 0). */
   dampening: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov: boolean;
 }
 
@@ -33,18 +40,32 @@ function check(o: SGDOptions, what: string): void {
   checkNonNegative(o.momentum, "momentum", what);
   checkNonNegative(o.dampening, "dampening", what);
   checkNonNegative(o.weightDecay, "weightDecay", what);
-  if (typeof o.nesterov !== "boolean") throw new TypeError(`${what}: nesterov must be a boolean, got ${describe(o.nesterov)}`);
+  checkBoolean(o.nesterov, `${what}: nesterov`);
   if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
     throw new RangeError(`${what}: nesterov requires momentum > 0 and dampening 0 (got momentum ${o.momentum}, dampening ${o.dampening})`);
   }
 }
 
+/**
+ * Stochastic gradient descent with optional momentum, dampening, weight
+ * decay and Nesterov momentum, as `torch.optim.SGD` in PyTorch 1.13.
+ *
+ * @example
+ * ```ts
+ * const model = new nx.Linear(10, 1);
+ * const optimizer = new nx.optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+ * optimizer.zeroGrad();
+ * new nx.MSELoss()(model(nx.randn([8, 10])), nx.zeros([8, 1])).backward();
+ * optimizer.step();
+ * ```
+ */
 export class SGD extends Optimizer<SGDOptions, Tensor> {
   constructor(params: Params<SGDOptions>, opts: Partial<SGDOptions> & { lr: number }) {
     const defaults: SGDOptions = { lr: undefined as unknown as number, momentum: 0, dampening: 0, weightDecay: 0, nesterov: false };
     super(params, opts ?? {}, defaults, check);
   }
 
+  /** One SGD update of every parameter that has a gradient. */
   step(): void {
     for (const g of this.paramGroups) {
       for (const p of g.params) {

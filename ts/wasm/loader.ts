@@ -10,8 +10,11 @@
  * file; 0 is an absent optional array; flags are 0/1. The optimizer steps
  * also take 1 − dampening / 1 − β, formed here in float64 as PyTorch does.
  *
- * Where WebAssembly SIMD128 is unavailable `loadKernels` returns null,
- * quietly, and the library runs on the js backend.
+ * Where the kernels cannot be used `loadKernels` returns null and the
+ * library runs on the js backend; `kernelLoadFailure()` then says why, in
+ * the engine's words when it refused to compile — e.g. a Content-Security-
+ * Policy without 'wasm-unsafe-eval', which rejects every compilation though
+ * SIMD128 is there (ts/backend/select.ts warns once and names it).
  */
 import neurenixKernels from "./neurenix_kernels.wasm";
 import { KERNEL_RESERVED_BYTES } from "./memory";
@@ -69,7 +72,7 @@ export interface KernelExports {
   ): F64;
   cross_entropy_fwd_bwd(
     logits: Ptr, target: Ptr, weight: Ptr, n: I32, classes: I32, inner: I32,
-    ignoreIndex: I32, labelSmoothing: F32, probTargets: I32,
+    ignoreIndex: F32, labelSmoothing: F32, probTargets: I32,
     lossOut: Ptr, gradOut: Ptr, gradScale: F32,
   ): F64;
   nll_fwd_bwd(
@@ -113,20 +116,44 @@ export function simd128Available(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(SIMD_PROBE);
 }
 
+let failure: string | null = null;
+
+/** Why the last loadKernels returned null (null if it did not). */
+export function kernelLoadFailure(): string | null {
+  return failure;
+}
+
 /**
  * Compiles and instantiates the kernels synchronously against `memory`.
- * Null where WebAssembly SIMD128 is unavailable (the engine cannot compile
- * the module); throws if the module does not fit the heap's layout.
+ * Null (see kernelLoadFailure) where WebAssembly or SIMD128 is missing or
+ * the engine refuses to compile; throws if the module does not fit the
+ * heap's layout. `instantiate` is the inlined module's (tests replace it).
  */
-export function loadKernels(memory: WebAssembly.Memory): KernelExports | null {
-  if (!simd128Available()) return null;
+export function loadKernels(
+  memory: WebAssembly.Memory,
+  instantiate: (imports: WebAssembly.Imports) => WebAssembly.Instance = neurenixKernels,
+): KernelExports | null {
+  failure = null;
+  if (typeof WebAssembly !== "object") {
+    failure = "this JavaScript engine has no WebAssembly";
+    return null;
+  }
+  if (!simd128Available()) {
+    failure = "this engine has no WebAssembly SIMD128";
+    return null;
+  }
   let instance: WebAssembly.Instance;
   try {
-    instance = neurenixKernels({ env: { memory } });
+    instance = instantiate({ env: { memory } });
   } catch (e) {
-    // An engine that validates SIMD but still cannot compile the module
-    // (another missing feature) falls back to js like one without SIMD.
-    if (e instanceof WebAssembly.CompileError) return null;
+    // The engine validates SIMD but will not compile: another missing
+    // feature, or a Content-Security-Policy forbidding WebAssembly
+    // compilation (CompileError in Chromium, EvalError elsewhere). Fall back
+    // to js, remembering the engine's own message.
+    if (e instanceof WebAssembly.CompileError || e instanceof EvalError) {
+      failure = `the engine refused to compile the kernels: ${e.name}: ${e.message}`;
+      return null;
+    }
     throw e;
   }
   const kernels = instance.exports as unknown as KernelExports;

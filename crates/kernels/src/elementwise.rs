@@ -8,7 +8,8 @@
 //!   exp    eˣ                      → gy · y
 //!   log    ln x                    → gy / x
 //!   sqrt   √x                      → gy / (2y)
-//!   relu   x < 0 ? 0 : x           → x > 0 ? gy : 0 (NaN and −0 pass through forward, as torch.relu)
+//!   relu   x < 0 ? 0 : x           → x ≤ 0 ? 0 : gy (NaN and −0 pass through forward, as torch.relu;
+//!                                    NaN passes the gradient backward, as torch's threshold_backward)
 //!   sigmoid 1/(1+e⁻ˣ) from e^−|x|  → gy · y · (1 − y)
 //!   tanh                           → gy · (1 − y²)
 //! The transcendental functions are math.rs / simd.rs (`simd::v`), whose
@@ -195,7 +196,8 @@ impl Unary for Relu {
         pmax_f32(x, 0.0) // x < 0 ? 0 : x
     }
     fn df(x: f32, _: f32, gy: f32) -> f32 {
-        if x > 0.0 { gy } else { 0.0 }
+        // x ≤ 0 → 0, else gy: NaN passes the gradient, as torch's threshold_backward.
+        if x <= 0.0 { 0.0 } else { gy }
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     fn fv(x: v128) -> v128 {
@@ -203,7 +205,7 @@ impl Unary for Relu {
     }
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     fn dfv(x: v128, _: v128, gy: v128) -> v128 {
-        v128_and(gy, f32x4_gt(x, f32x4_splat(0.0)))
+        v128_andnot(gy, f32x4_le(x, f32x4_splat(0.0)))
     }
 }
 

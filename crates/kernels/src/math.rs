@@ -232,9 +232,11 @@ pub(crate) fn sqrt_soft(x: f32) -> f32 {
 
 // ---- pow --------------------------------------------------------------------
 
-/// `Math.pow` semantics (JavaScript), rounded to f32: x⁰ = 1 even for NaN,
-/// |x| = 1 with p = ±inf is NaN, integer p by squaring (negative x allowed),
-/// p = 0.5 as sqrt (with Math.pow's +0 for −0 and +inf for −inf), other p as
+/// PyTorch's `x ** p` (C `pow`, with torch's special cases), rounded to f32:
+/// x⁰ = 1 even for NaN, |x| = 1 with p = ±inf is 1 (C pow; Math.pow says
+/// NaN), integer p by squaring (negative x allowed), p = 0.5 as sqrt and
+/// p = −0.5 as 1/sqrt (torch's sqrt/rsqrt: −inf gives NaN, −0 gives −0 and
+/// −inf, where C pow says +inf, +0 and +0), other p as
 /// exp(p·ln|x|); negative finite x with non-integer p is NaN. The work is done
 /// in f64, so the result is within 1 ulp.
 pub fn pow_f32(x: f32, p: f32) -> f32 {
@@ -247,7 +249,7 @@ pub fn pow_f32(x: f32, p: f32) -> f32 {
     let ax = abs_f32(x);
     if abs_f32(p) == f32::INFINITY {
         return if ax == 1.0 {
-            f32::NAN
+            1.0
         } else if (ax > 1.0) == (p > 0.0) {
             f32::INFINITY
         } else {
@@ -255,7 +257,11 @@ pub fn pow_f32(x: f32, p: f32) -> f32 {
         };
     }
     if p == 0.5 {
-        return if x == f32::NEG_INFINITY { f32::INFINITY } else { sqrt_f32(x) + 0.0 };
+        return sqrt_f32(x);
+    }
+    if p == -0.5 && (x == f32::NEG_INFINITY || x == 0.0) {
+        // torch's rsqrt: NaN at −inf, ±inf at ±0; other x take the general path.
+        return if x == 0.0 { 1.0 / x } else { f32::NAN };
     }
     let is_int = abs_f32(p) >= TWO_23 || (p as i32) as f32 == p;
     if is_int && abs_f32(p) < 2_147_483_648.0 {

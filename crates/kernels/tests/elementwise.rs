@@ -96,7 +96,7 @@ fn nan_and_signed_zero_rules() {
     assert_eq!(y[1].to_bits(), (-0.0f32).to_bits(), "relu keeps -0");
     assert_eq!(y[3], 0.0);
     unary_backward(UnaryOp::Relu, &x, &y, &gy, &mut gx);
-    assert_eq!(gx, [0.0; 4]);
+    assert_eq!(gx, [1.0, 0.0, 0.0, 0.0], "NaN passes the gradient, as torch's threshold_backward");
     unary_backward(UnaryOp::Abs, &x, &y, &gy, &mut gx);
     assert_eq!(gx, [0.0, 0.0, 0.0, -1.0], "sign(NaN) = sign(±0) = 0, as torch.sign");
     unary(UnaryOp::Exp, &x, &mut y);

@@ -74,7 +74,7 @@ impl Case<'_> {
 
     fn run(&self, scale: f32) -> losses_support::Outputs {
         run_all(self.n * self.inner, self.x.len(), |l, g| {
-            cross_entropy_fwd_bwd(self.x, self.t, self.w, self.n, self.c, self.inner, self.ignore, self.eps, self.prob, l, g, scale)
+            cross_entropy_fwd_bwd(self.x, self.t, self.w, self.n, self.c, self.inner, self.ignore as f32, self.eps, self.prob, l, g, scale)
         })
     }
 
@@ -245,16 +245,19 @@ fn every_target_ignored_gives_zero_sum_and_zero_gradient() {
 
 #[test]
 fn empty_and_bad_sizes_do_not_panic() {
-    assert_eq!(cross_entropy_fwd_bwd(&[], &[], None, 0, 3, 1, -100, 0.0, false, None, None, 1.0), 0.0);
+    assert_eq!(cross_entropy_fwd_bwd(&[], &[], None, 0, 3, 1, -100.0, 0.0, false, None, None, 1.0), 0.0);
     // Too-short logits, targets or weights (a broken caller contract): NaN.
-    assert!(cross_entropy_fwd_bwd(&[0.0; 5], &[0.0; 2], None, 2, 3, 1, -100, 0.0, false, None, None, 1.0).is_nan());
-    assert!(cross_entropy_fwd_bwd(&[0.0; 6], &[0.0; 1], None, 2, 3, 1, -100, 0.0, false, None, None, 1.0).is_nan());
-    assert!(cross_entropy_fwd_bwd(&[0.0; 6], &[0.0; 2], Some(&[1.0; 2]), 2, 3, 1, -100, 0.0, false, None, None, 1.0).is_nan());
-    assert!(cross_entropy_fwd_bwd(&[0.0; 6], &[0.0; 2], None, 2, 0, 3, -100, 0.0, false, None, None, 1.0).is_nan());
-    assert!(cross_entropy_fwd_bwd(&[], &[], None, usize::MAX, 2, 2, -100, 0.0, false, None, None, 1.0).is_nan());
+    assert!(cross_entropy_fwd_bwd(&[0.0; 5], &[0.0; 2], None, 2, 3, 1, -100.0, 0.0, false, None, None, 1.0).is_nan());
+    assert!(cross_entropy_fwd_bwd(&[0.0; 6], &[0.0; 1], None, 2, 3, 1, -100.0, 0.0, false, None, None, 1.0).is_nan());
+    assert!(cross_entropy_fwd_bwd(&[0.0; 6], &[0.0; 2], Some(&[1.0; 2]), 2, 3, 1, -100.0, 0.0, false, None, None, 1.0).is_nan());
+    // No classes: every sample's loss is 0 (all targets ignored, checked in TypeScript).
+    let mut lo = [f32::NAN; 6];
+    assert_eq!(cross_entropy_fwd_bwd(&[], &[-100.0; 6], None, 2, 0, 3, -100.0, 0.0, false, Some(&mut lo), None, 1.0), 0.0);
+    assert_eq!(lo, [0.0; 6]);
+    assert!(cross_entropy_fwd_bwd(&[], &[], None, usize::MAX, 2, 2, -100.0, 0.0, false, None, None, 1.0).is_nan());
     // An out-of-range or non-integral class (the caller validates these): NaN for that sample.
     let mut lo = [0.0f32; 3];
-    let s = cross_entropy_fwd_bwd(&[0.0; 9], &[7.0, 1.5, 2.0], None, 3, 3, 1, -100, 0.0, false, Some(&mut lo), None, 1.0);
+    let s = cross_entropy_fwd_bwd(&[0.0; 9], &[7.0, 1.5, 2.0], None, 3, 3, 1, -100.0, 0.0, false, Some(&mut lo), None, 1.0);
     assert!(s.is_nan() && lo[0].is_nan() && lo[1].is_nan());
     assert_close("valid sample", lo[2] as f64, 3f64.ln(), 1e-6, 0.0);
 }

@@ -390,7 +390,7 @@ pub unsafe extern "C" fn cross_entropy_fwd_bwd(
     n: usize,
     classes: usize,
     inner: usize,
-    ignore_index: i32,
+    ignore_index: f32,
     label_smoothing: f32,
     prob_targets: i32,
     loss_out: *mut f32,
