@@ -264,6 +264,25 @@ export interface Backend {
   ): number;
 
   /**
+   * CosineEmbeddingLoss over pairs of rows x1, x2 (n, d), labels y (n), margin m:
+   * cos = Σ x1x2 / sqrt((Σ x1² + 1e-12)(Σ x2² + 1e-12)); loss = 1 − cos (y = 1),
+   * max(0, cos − m) (y = −1), 0 else; gradScale·∂loss/∂x1 into gradOut and
+   * ∂loss/∂x2 into grad2Out (each optional).
+   */
+  cosineEmbeddingFwdBwd(
+    x1: F32,
+    x2: F32,
+    y: F32,
+    n: number,
+    d: number,
+    margin: number,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    grad2Out: F32 | null,
+    gradScale: number,
+  ): number;
+
+  /**
    * CTC over log-probabilities (steps, batch, classes), forward and backward
    * in log space (ts/backend/js_ctc.ts gives the recursions). `targets`
    * holds each sample's labels from targetOffsets[n], targetLengths[n] of

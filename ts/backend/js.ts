@@ -506,6 +506,38 @@ export const jsBackend: Backend = {
     return total;
   },
 
+  cosineEmbeddingFwdBwd(x1, x2, y, n, d, margin, lossOut, gradOut, grad2Out, gradScale) {
+    const m = Math.fround(margin);
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      const o = r * d;
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let k = 0; k < d; k++) {
+        ab += x1[o + k] * x2[o + k];
+        aa += x1[o + k] * x1[o + k];
+        bb += x2[o + k] * x2[o + k];
+      }
+      const m1 = aa + 1e-12;
+      const m2 = bb + 1e-12;
+      const den = Math.sqrt(m1 * m2);
+      const cos = ab / den;
+      const label = y[r];
+      const z = cos - m;
+      const loss = label === 1 ? 1 - cos : label === -1 ? Math.max(z, 0) : 0;
+      const dcos = label === 1 ? -1 : label === -1 && z >= 0 ? 1 : 0;
+      if (lossOut !== null) lossOut[r] = loss;
+      total += loss;
+      const k1 = dcos * gradScale;
+      for (let k = 0; k < d; k++) {
+        if (gradOut !== null) gradOut[o + k] = k1 * (x2[o + k] / den - (cos * x1[o + k]) / m1);
+        if (grad2Out !== null) grad2Out[o + k] = k1 * (x1[o + k] / den - (cos * x2[o + k]) / m2);
+      }
+    }
+    return total;
+  },
+
   ctcFwdBwd: ctcFwdBwdJs,
 
   sgdStep(param, grad, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep) {

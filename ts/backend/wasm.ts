@@ -139,6 +139,11 @@ export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
         input.byteOffset, target.byteOffset, ptr(weight), n, classes, p, margin, ptr(lossOut), ptr(gradOut), gradScale,
       );
     },
+    cosineEmbeddingFwdBwd(x1, x2, y, n, d, margin, lossOut, gradOut, grad2Out, gradScale) {
+      return k.cosine_embedding_fwd_bwd(
+        x1.byteOffset, x2.byteOffset, y.byteOffset, n, d, margin, ptr(lossOut), ptr(gradOut), ptr(grad2Out), gradScale,
+      );
+    },
     ctcFwdBwd(logProbs, targets, offsets, inputLengths, targetLengths, steps, batch, classes, blank, zeroInfinity, lossOut, gradOut, workspace) {
       k.ctc_fwd_bwd(
         logProbs.byteOffset, targets.byteOffset, offsets.byteOffset, inputLengths.byteOffset, targetLengths.byteOffset,

@@ -83,6 +83,10 @@ export interface KernelExports {
     input: Ptr, target: Ptr, weight: Ptr, n: I32, classes: I32, p: I32, margin: F32,
     lossOut: Ptr, gradOut: Ptr, gradScale: F32,
   ): F64;
+  cosine_embedding_fwd_bwd(
+    x1: Ptr, x2: Ptr, y: Ptr, n: I32, d: I32, margin: F32,
+    lossOut: Ptr, grad1Out: Ptr, grad2Out: Ptr, gradScale: F32,
+  ): F64;
   ctc_fwd_bwd(
     logProbs: Ptr, targets: Ptr, targetOffsets: Ptr, inputLengths: Ptr, targetLengths: Ptr,
     targetsLen: I32, steps: I32, batch: I32, classes: I32, workspaceLen: I32, blank: I32, zeroInfinity: I32,

@@ -491,6 +491,42 @@ pub unsafe extern "C" fn multi_margin_fwd_bwd(
     }
 }
 
+/// CosineEmbeddingLoss over pairs of rows (n, d) (see losses/cosine_embedding_loss.rs).
+///
+/// # Safety
+/// The shared contract: x1, x2 and the non-null grad1_out / grad2_out hold
+/// n·d f32; y and a non-null loss_out hold n.
+#[no_mangle]
+pub unsafe extern "C" fn cosine_embedding_fwd_bwd(
+    x1: *const f32,
+    x2: *const f32,
+    y: *const f32,
+    n: usize,
+    d: usize,
+    margin: f32,
+    loss_out: *mut f32,
+    grad1_out: *mut f32,
+    grad2_out: *mut f32,
+    grad_scale: f32,
+) -> f64 {
+    let Some(total) = n.checked_mul(d) else { return f64::NAN };
+    // SAFETY: the shared contract.
+    unsafe {
+        losses::cosine_embedding_loss::cosine_embedding_fwd_bwd(
+            view(x1, total),
+            view(x2, total),
+            view(y, n),
+            n,
+            d,
+            margin,
+            opt_mut(loss_out, n),
+            opt_mut(grad1_out, total),
+            opt_mut(grad2_out, total),
+            grad_scale,
+        )
+    }
+}
+
 /// CTC over log-probabilities (steps, batch, classes) (see losses/ctc_loss.rs):
 /// per-sample losses into loss_out, unscaled gradients into a non-null grad_out.
 ///

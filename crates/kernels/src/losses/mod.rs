@@ -10,7 +10,8 @@
 //!   `Lane`, run by pointwise.rs behind one coded export;
 //! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
 //!   losses over (n, C, inner) rows and class-index targets;
-//! - ctc_loss.rs: CTC's forward and backward recursions in log space.
+//! - ctc_loss.rs: CTC's forward and backward recursions in log space;
+//! - cosine_embedding_loss.rs: pairs of rows (dot products and norms).
 
 mod pointwise;
 
@@ -19,3 +20,4 @@ pub mod cross_entropy_loss;
 pub mod nll_loss;
 pub mod ctc_loss;
 pub mod multi_margin_loss;
+pub mod cosine_embedding_loss;
