@@ -283,6 +283,28 @@ export interface Backend {
   ): number;
 
   /**
+   * TripletMarginLoss for p ∈ {1, 2} over rows (n, d): D(u, v) = ‖u − v + eps‖_p,
+   * loss = max(0, m + D(a, q) − D(a, r)) (swap: the smaller of D(a, r), D(q, r));
+   * gradScale·∂loss/∂a into gradOut, ∂loss/∂q into grad2Out (∂loss/∂r is
+   * −(∂a + ∂q), formed by the caller).
+   */
+  tripletMarginFwdBwd(
+    anchor: F32,
+    positive: F32,
+    negative: F32,
+    n: number,
+    d: number,
+    p: 1 | 2,
+    margin: number,
+    eps: number,
+    swap: boolean,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    grad2Out: F32 | null,
+    gradScale: number,
+  ): number;
+
+  /**
    * CTC over log-probabilities (steps, batch, classes), forward and backward
    * in log space (ts/backend/js_ctc.ts gives the recursions). `targets`
    * holds each sample's labels from targetOffsets[n], targetLengths[n] of

@@ -538,6 +538,39 @@ export const jsBackend: Backend = {
     return total;
   },
 
+  tripletMarginFwdBwd(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale) {
+    const [m, e] = [Math.fround(margin), Math.fround(eps)];
+    const norm = (s: number) => (p === 2 ? Math.sqrt(s) : s);
+    const dnorm = (v: number, nrm: number) => (nrm === 0 ? 0 : p === 2 ? v / nrm : sign(v));
+    let total = 0;
+    for (let row = 0; row < n; row++) {
+      const o = row * d;
+      let [sp, san, sqn] = [0, 0, 0];
+      for (let k = 0; k < d; k++) {
+        const [u, v, w] = [a[o + k] - q[o + k] + e, a[o + k] - r[o + k] + e, q[o + k] - r[o + k] + e];
+        sp += p === 2 ? u * u : Math.abs(u);
+        san += p === 2 ? v * v : Math.abs(v);
+        sqn += p === 2 ? w * w : Math.abs(w);
+      }
+      const [dp, dan, dqn] = [norm(sp), norm(san), norm(sqn)];
+      // min(dan, dqn) with swap: the gradient to the smaller, half each on a tie.
+      const [wan, wqn] = !swap || dan < dqn ? [1, 0] : dqn < dan ? [0, 1] : [0.5, 0.5];
+      const z = m + dp - (swap && dqn < dan ? dqn : dan);
+      const loss = Math.max(z, 0);
+      if (lossOut !== null) lossOut[row] = loss;
+      total += loss;
+      if (gradOut === null) continue;
+      const k = z >= 0 ? gradScale : 0;
+      for (let i = 0; i < d; i++) {
+        const [u, v, w] = [a[o + i] - q[o + i] + e, a[o + i] - r[o + i] + e, q[o + i] - r[o + i] + e];
+        const gp = k * dnorm(u, dp);
+        gradOut[o + i] = gp - k * wan * dnorm(v, dan);
+        if (grad2Out !== null) grad2Out[o + i] = -gp - k * wqn * dnorm(w, dqn);
+      }
+    }
+    return total;
+  },
+
   ctcFwdBwd: ctcFwdBwdJs,
 
   sgdStep(param, grad, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep) {

@@ -87,6 +87,10 @@ export interface KernelExports {
     x1: Ptr, x2: Ptr, y: Ptr, n: I32, d: I32, margin: F32,
     lossOut: Ptr, grad1Out: Ptr, grad2Out: Ptr, gradScale: F32,
   ): F64;
+  triplet_margin_fwd_bwd(
+    anchor: Ptr, positive: Ptr, negative: Ptr, n: I32, d: I32, p: I32, margin: F32, eps: F32, swap: I32,
+    lossOut: Ptr, gradAOut: Ptr, gradPOut: Ptr, gradScale: F32,
+  ): F64;
   ctc_fwd_bwd(
     logProbs: Ptr, targets: Ptr, targetOffsets: Ptr, inputLengths: Ptr, targetLengths: Ptr,
     targetsLen: I32, steps: I32, batch: I32, classes: I32, workspaceLen: I32, blank: I32, zeroInfinity: I32,

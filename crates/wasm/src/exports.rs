@@ -527,6 +527,48 @@ pub unsafe extern "C" fn cosine_embedding_fwd_bwd(
     }
 }
 
+/// TripletMarginLoss for p ∈ {1, 2} over rows (n, d) (see losses/triplet_margin_loss.rs).
+///
+/// # Safety
+/// The shared contract: anchor, positive, negative and the non-null
+/// grad_a_out / grad_p_out hold n·d f32; a non-null loss_out holds n.
+#[no_mangle]
+pub unsafe extern "C" fn triplet_margin_fwd_bwd(
+    anchor: *const f32,
+    positive: *const f32,
+    negative: *const f32,
+    n: usize,
+    d: usize,
+    p: i32,
+    margin: f32,
+    eps: f32,
+    swap: i32,
+    loss_out: *mut f32,
+    grad_a_out: *mut f32,
+    grad_p_out: *mut f32,
+    grad_scale: f32,
+) -> f64 {
+    let Some(total) = n.checked_mul(d) else { return f64::NAN };
+    // SAFETY: the shared contract.
+    unsafe {
+        losses::triplet_margin_loss::triplet_margin_fwd_bwd(
+            view(anchor, total),
+            view(positive, total),
+            view(negative, total),
+            n,
+            d,
+            p,
+            margin,
+            eps,
+            swap != 0,
+            opt_mut(loss_out, n),
+            opt_mut(grad_a_out, total),
+            opt_mut(grad_p_out, total),
+            grad_scale,
+        )
+    }
+}
+
 /// CTC over log-probabilities (steps, batch, classes) (see losses/ctc_loss.rs):
 /// per-sample losses into loss_out, unscaled gradients into a non-null grad_out.
 ///

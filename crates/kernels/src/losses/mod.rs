@@ -11,7 +11,8 @@
 //! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
 //!   losses over (n, C, inner) rows and class-index targets;
 //! - ctc_loss.rs: CTC's forward and backward recursions in log space;
-//! - cosine_embedding_loss.rs: pairs of rows (dot products and norms).
+//! - cosine_embedding_loss.rs and triplet_margin_loss.rs: pairs (triples) of
+//!   rows (dot products and norms).
 
 mod pointwise;
 
@@ -21,3 +22,4 @@ pub mod nll_loss;
 pub mod ctc_loss;
 pub mod multi_margin_loss;
 pub mod cosine_embedding_loss;
+pub mod triplet_margin_loss;
