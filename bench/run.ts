@@ -187,6 +187,29 @@ async function runMoreLosses(only: RegExp, settings: TimingSettings): Promise<Mo
   return out;
 }
 
+/** CTC (T=100, N=16, C=30, S=30) through the API against PyTorch's CPU ctc_loss (a python3 child). */
+async function runCtc(only: RegExp, settings: TimingSettings, torch: boolean): Promise<Results["ctc"]> {
+  if (!only.test("ctc T=100 N=16 C=30 S=30 fwdBwd")) return undefined;
+  const { ctcRunner } = await import("./workloads/ctc");
+  const runners = (["wasm-simd", "js"] as BackendName[]).map((b) => ctcRunner(b));
+  const [wasm, js] = await timeRoundRobin(runners, settings);
+  for (const r of runners) r.dispose();
+  let pytorch: { threads: number; seconds: number }[] = [];
+  if (torch) {
+    const run = spawnSync("/usr/bin/python3", [path.join(here, "pytorch_ctc.py"), "2"], { encoding: "utf8", timeout: 120_000 });
+    if (run.status === 0) pytorch = JSON.parse(run.stdout.trim().split("\n").pop()!).results;
+    else console.log(`PyTorch ctc_loss skipped (${(run.stderr || "no python3/torch").trim().split("\n").pop()})`);
+  }
+  const best = pytorch.length > 0 ? Math.min(...pytorch.map((p) => p.seconds)) : NaN;
+  const line = (label: string, s: number) =>
+    `${label.padEnd(44)} ${(s * 1e3).toFixed(2).padStart(7)} ms  ${Number.isNaN(best) ? "" : `${(best / s).toFixed(2)}× PyTorch's best`}`;
+  console.log("\nCTC (T=100, N=16, C=30, S=30), mean, forward + backward");
+  console.log(line("neurenix wasm-simd (API)", wasm.seconds));
+  console.log(line("neurenix js (API)", js.seconds));
+  for (const p of pytorch) console.log(line(`PyTorch CPU ctc_loss, ${p.threads} thread(s) (separate process)`, p.seconds));
+  return { seconds: { "nx-wasm-api": wasm.seconds, "nx-js-api": js.seconds }, pytorch, speedupVsPytorch: best / wasm.seconds };
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2));
   const started = Date.now();
@@ -225,6 +248,7 @@ async function main(): Promise<void> {
   }
 
   const moreLosses = await runMoreLosses(opts.only, settings);
+  const ctc = await runCtc(opts.only, settings, opts.torch);
 
   let training: Results["training"] = { batch: 64, results: [], pytorch: [] };
   let torchVersion: string | null = null;
@@ -250,6 +274,7 @@ async function main(): Promise<void> {
     training,
     targets: [],
     moreLosses,
+    ctc,
     run: { seconds: (Date.now() - started) / 1e3, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) },
   };
   results.targets = checkTargets(results);

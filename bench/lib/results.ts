@@ -89,6 +89,8 @@ export interface Results {
   targets: TargetResult[];
   /** Issue 9's losses (bench/workloads/more_losses.ts): fwd + grad through the API vs the JS loop. */
   moreLosses?: MoreLossResult[];
+  /** Issue 9's CTC workload: seconds per fwd+bwd call, PyTorch's CPU ctc_loss (1 and 2 threads), best PyTorch / wasm-simd. */
+  ctc?: { seconds: Record<string, number>; pytorch: { threads: number; seconds: number }[]; speedupVsPytorch: number };
   /** Wall time of the whole run and the process's peak resident memory. */
   run: { seconds: number; peakRssMiB: number };
 }

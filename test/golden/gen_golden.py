@@ -593,6 +593,33 @@ def triplet_distance_cases():
     return cases
 
 
+def ctc_cases():
+    """Inputs: log_probs (a leaf, so the gradient is PyTorch's own formula), targets, input_lengths, target_lengths."""
+    cases, rng = [], Rng(2700)
+
+    def add(name, lp, targets, il, tl, blank=0, zero_infinity=False, reductions=REDUCTIONS):
+        options = given(blank=blank if blank != 0 else None, zeroInfinity=zero_infinity or None)
+        make = lambda r: (lambda a, t, i, l: F.ctc_loss(a, t.long(), i.long(), l.long(), blank=blank, reduction=r,
+                                                         zero_infinity=zero_infinity))
+        multi_all(cases, f"CTC {name}", make, options, [lp, targets, torch.tensor(il, dtype=torch.float32),
+                                                       torch.tensor(tl, dtype=torch.float32)], [True, False, False, False], reductions)
+
+    logp = lambda *s: torch.log_softmax(rng.randn(*s, scale=2), dim=-1).float()
+    add("padded (12,3,5)", logp(12, 3, 5), torch.tensor([[1.0, 2, 3, 4], [2, 2, 0, 0], [4, 1, 4, 0]]), [12, 10, 8], [4, 2, 3])
+    add("concatenated targets", logp(10, 2, 4), torch.tensor([1.0, 2, 3, 3, 1]), [10, 9], [3, 2])
+    add("blank 4, repeated labels", logp(12, 2, 5), torch.tensor([[0.0, 0, 1, 1], [3, 3, 3, 0]]), [12, 12], [4, 3], blank=4)
+    add("a target of length 0", logp(6, 2, 3), torch.tensor([[1.0, 2], [0, 0]]), [6, 5], [2, 0])
+    add("unbatched (T,C)", torch.log_softmax(rng.randn(9, 4), dim=-1).float(), torch.tensor([1.0, 3, 3]), [9], [3])
+    # Alignment impossible for sample 1 (3 labels with a repeat need 4 frames, it has 3): infinite loss.
+    impossible = torch.tensor([[1.0, 1, 2], [1, 2, 2]])
+    add("impossible alignment, zeroInfinity", logp(6, 2, 4), impossible, [6, 3], [3, 3], zero_infinity=True)
+    x = logp(6, 2, 4)
+    cases.append(multi_case("CTC impossible alignment [sum] loss only", lambda r: (lambda a, t, i, l: F.ctc_loss(
+        a, t.long(), i.long(), l.long(), reduction=r)), {"reduction": "sum"},
+        [x, impossible, torch.tensor([6.0, 3]), torch.tensor([3.0, 3])], [False, False, False, False]))
+    return cases
+
+
 # ---- Tensor ops -------------------------------------------------------------
 
 def op_case(name, op, fn, inputs32, args=None, rng=None):
@@ -739,6 +766,7 @@ def main():
     write("multi_margin_loss.json", {"loss": "MultiMarginLoss", **meta}, multi_margin_cases())
     write("multilabel_margin_loss.json", {"loss": "MultiLabelMarginLoss", **meta}, multilabel_margin_cases())
     write("triplet_margin_loss.json", {"loss": "TripletMarginLoss", **meta}, triplet_cases())
+    write("ctc_loss.json", {"loss": "CTCLoss", **meta}, ctc_cases())
     write("triplet_margin_with_distance_loss.json", {"loss": "TripletMarginWithDistanceLoss", **meta}, triplet_distance_cases())
     write("tensor_ops.json", {**meta}, tensor_op_cases())
 

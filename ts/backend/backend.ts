@@ -44,6 +44,12 @@ export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];
 /** The kernels in use: WebAssembly SIMD128 (Rust), or plain JavaScript (the fallback and baseline). */
 export type BackendName = "wasm-simd" | "js";
 
+/** Floats of CTC workspace (Backend.ctcFwdBwd) for `steps` frames, targets of at most `maxTarget` labels. */
+export function ctcWorkspaceLength(steps: number, maxTarget: number, classes: number): number {
+  const w = 2 * maxTarget + 5;
+  return 3 * steps * w + 2 * w + classes;
+}
+
 /**
  * One element-wise loss as both backends run it: `code` selects its formula
  * in crates/kernels/src/losses/elementwise.rs (the wasm backend), `js` is the
@@ -237,6 +243,94 @@ export interface Backend {
     gradOut: F32 | null,
     gradScale: number,
   ): number;
+
+  /**
+   * MultiMarginLoss over scores (n, classes) with class-index targets
+   * (validated), weights w (or null), p ∈ {1, 2}, margin m: per row
+   * loss = (w_y/C)·Σ_{c≠y} max(0, m − x_y + x_c)^p, and gradScale·∂loss/∂x
+   * (0 where the hinge is at 0 or below, as PyTorch's kernel).
+   */
+  multiMarginFwdBwd(
+    input: F32,
+    target: F32,
+    weight: F32 | null,
+    n: number,
+    classes: number,
+    p: number,
+    margin: number,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    gradScale: number,
+  ): number;
+
+  /**
+   * CosineEmbeddingLoss over pairs of rows x1, x2 (n, d), labels y (n), margin m:
+   * cos = Σ x1x2 / sqrt((Σ x1² + 1e-12)(Σ x2² + 1e-12)); loss = 1 − cos (y = 1),
+   * max(0, cos − m) (y = −1), 0 else; gradScale·∂loss/∂x1 into gradOut and
+   * ∂loss/∂x2 into grad2Out (each optional).
+   */
+  cosineEmbeddingFwdBwd(
+    x1: F32,
+    x2: F32,
+    y: F32,
+    n: number,
+    d: number,
+    margin: number,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    grad2Out: F32 | null,
+    gradScale: number,
+  ): number;
+
+  /**
+   * TripletMarginLoss for p ∈ {1, 2} over rows (n, d): D(u, v) = ‖u − v + eps‖_p,
+   * loss = max(0, m + D(a, q) − D(a, r)) (swap: the smaller of D(a, r), D(q, r));
+   * gradScale·∂loss/∂a into gradOut, ∂loss/∂q into grad2Out (∂loss/∂r is
+   * −(∂a + ∂q), formed by the caller).
+   */
+  tripletMarginFwdBwd(
+    anchor: F32,
+    positive: F32,
+    negative: F32,
+    n: number,
+    d: number,
+    p: 1 | 2,
+    margin: number,
+    eps: number,
+    swap: boolean,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    grad2Out: F32 | null,
+    gradScale: number,
+  ): number;
+
+  /**
+   * CTC over log-probabilities (steps, batch, classes), forward and backward
+   * in log space (ts/backend/js_ctc.ts gives the recursions). `targets`
+   * holds each sample's labels from targetOffsets[n], targetLengths[n] of
+   * them; inputLengths[n] ≤ steps (all validated by the caller, integral
+   * values in float arrays). lossOut (batch) receives each sample's loss;
+   * gradOut, if given, ∂loss_n/∂logProbs unscaled (PyTorch's formula), 0
+   * after a sample's input length. zeroInfinity: infinite losses and their
+   * gradients become 0. `workspace` is scratch of at least
+   * 3·steps·(2S + 5) + 2·(2S + 5) + classes floats, S the longest target
+   * (ctcWorkspaceLength), overwritten.
+   */
+  ctcFwdBwd(
+    logProbs: F32,
+    targets: F32,
+    targetOffsets: F32,
+    inputLengths: F32,
+    targetLengths: F32,
+    steps: number,
+    batch: number,
+    classes: number,
+    blank: number,
+    zeroInfinity: boolean,
+    lossOut: F32,
+    gradOut: F32 | null,
+    workspace: F32,
+  ): void;
 
   // ---- optimizers (in place) ----------------------------------------------
 

@@ -20,6 +20,7 @@
  */
 import { BinaryOp, UnaryOp, type Backend, type F32 } from "./backend";
 import { sigmoid, sign } from "./js_math";
+import { ctcFwdBwdJs } from "./js_ctc";
 
 /** The (loss, ∂a, ∂second) of one element, reused by every elementwiseLossFwdBwd call. */
 const elementOut = new Float64Array(3);
@@ -35,6 +36,7 @@ function powTorch(x: number, p: number): number {
   if (Math.abs(x) === 1 && Math.abs(p) === Infinity) return 1;
   return Math.pow(x, p);
 }
+
 
 /** out[oOff + j] = a[aOff + j·aStep] op b[bOff + j·bStep] for j < len: one row of binaryBroadcast. */
 function binaryRow(
@@ -477,6 +479,99 @@ export const jsBackend: Backend = {
   },
 
   // ---- optimizers (in place) ----------------------------------------------
+
+  multiMarginFwdBwd(input, target, weight, n, classes, p, margin, lossOut, gradOut, gradScale) {
+    const m = Math.fround(margin);
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      const base = r * classes;
+      const y = target[r];
+      const k = (weight === null ? 1 : weight[y]) / classes;
+      const xy = input[base + y];
+      let loss = 0;
+      let gy = 0;
+      for (let c = 0; c < classes; c++) {
+        if (c === y) continue;
+        const z = m - xy + input[base + c];
+        const active = z > 0;
+        loss += active ? (p === 2 ? z * z : z) : 0;
+        const d = active ? k * gradScale * (p === 2 ? 2 * z : 1) : 0;
+        if (gradOut !== null) gradOut[base + c] = d;
+        gy -= d;
+      }
+      if (gradOut !== null) gradOut[base + y] = gy;
+      if (lossOut !== null) lossOut[r] = k * loss;
+      total += k * loss;
+    }
+    return total;
+  },
+
+  cosineEmbeddingFwdBwd(x1, x2, y, n, d, margin, lossOut, gradOut, grad2Out, gradScale) {
+    const m = Math.fround(margin);
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      const o = r * d;
+      let ab = 0;
+      let aa = 0;
+      let bb = 0;
+      for (let k = 0; k < d; k++) {
+        ab += x1[o + k] * x2[o + k];
+        aa += x1[o + k] * x1[o + k];
+        bb += x2[o + k] * x2[o + k];
+      }
+      const m1 = aa + 1e-12;
+      const m2 = bb + 1e-12;
+      const den = Math.sqrt(m1 * m2);
+      const cos = ab / den;
+      const label = y[r];
+      const z = cos - m;
+      const loss = label === 1 ? 1 - cos : label === -1 ? Math.max(z, 0) : 0;
+      const dcos = label === 1 ? -1 : label === -1 && z >= 0 ? 1 : 0;
+      if (lossOut !== null) lossOut[r] = loss;
+      total += loss;
+      const k1 = dcos * gradScale;
+      for (let k = 0; k < d; k++) {
+        if (gradOut !== null) gradOut[o + k] = k1 * (x2[o + k] / den - (cos * x1[o + k]) / m1);
+        if (grad2Out !== null) grad2Out[o + k] = k1 * (x1[o + k] / den - (cos * x2[o + k]) / m2);
+      }
+    }
+    return total;
+  },
+
+  tripletMarginFwdBwd(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale) {
+    const [m, e] = [Math.fround(margin), Math.fround(eps)];
+    const norm = (s: number) => (p === 2 ? Math.sqrt(s) : s);
+    const dnorm = (v: number, nrm: number) => (nrm === 0 ? 0 : p === 2 ? v / nrm : sign(v));
+    let total = 0;
+    for (let row = 0; row < n; row++) {
+      const o = row * d;
+      let [sp, san, sqn] = [0, 0, 0];
+      for (let k = 0; k < d; k++) {
+        const [u, v, w] = [a[o + k] - q[o + k] + e, a[o + k] - r[o + k] + e, q[o + k] - r[o + k] + e];
+        sp += p === 2 ? u * u : Math.abs(u);
+        san += p === 2 ? v * v : Math.abs(v);
+        sqn += p === 2 ? w * w : Math.abs(w);
+      }
+      const [dp, dan, dqn] = [norm(sp), norm(san), norm(sqn)];
+      // min(dan, dqn) with swap: the gradient to the smaller, half each on a tie.
+      const [wan, wqn] = !swap || dan < dqn ? [1, 0] : dqn < dan ? [0, 1] : [0.5, 0.5];
+      const z = m + dp - (swap && dqn < dan ? dqn : dan);
+      const loss = Math.max(z, 0);
+      if (lossOut !== null) lossOut[row] = loss;
+      total += loss;
+      if (gradOut === null) continue;
+      const k = z >= 0 ? gradScale : 0;
+      for (let i = 0; i < d; i++) {
+        const [u, v, w] = [a[o + i] - q[o + i] + e, a[o + i] - r[o + i] + e, q[o + i] - r[o + i] + e];
+        const gp = k * dnorm(u, dp);
+        gradOut[o + i] = gp - k * wan * dnorm(v, dan);
+        if (grad2Out !== null) grad2Out[o + i] = -gp - k * wqn * dnorm(w, dqn);
+      }
+    }
+    return total;
+  },
+
+  ctcFwdBwd: ctcFwdBwdJs,
 
   sgdStep(param, grad, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep) {
     const n = param.length;

@@ -134,6 +134,30 @@ export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
       );
     },
 
+    multiMarginFwdBwd(input, target, weight, n, classes, p, margin, lossOut, gradOut, gradScale) {
+      return k.multi_margin_fwd_bwd(
+        input.byteOffset, target.byteOffset, ptr(weight), n, classes, p, margin, ptr(lossOut), ptr(gradOut), gradScale,
+      );
+    },
+    cosineEmbeddingFwdBwd(x1, x2, y, n, d, margin, lossOut, gradOut, grad2Out, gradScale) {
+      return k.cosine_embedding_fwd_bwd(
+        x1.byteOffset, x2.byteOffset, y.byteOffset, n, d, margin, ptr(lossOut), ptr(gradOut), ptr(grad2Out), gradScale,
+      );
+    },
+    tripletMarginFwdBwd(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale) {
+      return k.triplet_margin_fwd_bwd(
+        a.byteOffset, q.byteOffset, r.byteOffset, n, d, p, margin, eps, +swap,
+        ptr(lossOut), ptr(gradOut), ptr(gradOut === null ? null : grad2Out), gradScale,
+      );
+    },
+    ctcFwdBwd(logProbs, targets, offsets, inputLengths, targetLengths, steps, batch, classes, blank, zeroInfinity, lossOut, gradOut, workspace) {
+      k.ctc_fwd_bwd(
+        logProbs.byteOffset, targets.byteOffset, offsets.byteOffset, inputLengths.byteOffset, targetLengths.byteOffset,
+        targets.length, steps, batch, classes, workspace.length, blank, +zeroInfinity,
+        lossOut.byteOffset, ptr(gradOut), workspace.byteOffset,
+      );
+    },
+
     // ---- optimizers ----
     sgdStep(param, grad, momentumBuf, lr, momentum, dampening, weightDecay, nesterov, firstStep) {
       k.sgd_step(

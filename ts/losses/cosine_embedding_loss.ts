@@ -5,9 +5,10 @@
  *   ℓ = 1 − cos where y = 1,  max(0, cos − m) where y = −1,  0 otherwise
  * For learning embeddings where similar pairs point the same way
  * (face verification, semantic similarity). "mean" divides by N.
- * Composed from Tensor ops exactly as PyTorch 1.13 composes it (the 1e-12
- * inside each squared magnitude, the gradient passing at cos − m = 0), so
- * the gradients follow by autograd.
+ * Computed as PyTorch 1.13 composes it (the 1e-12 inside each squared
+ * magnitude, the gradient passing at cos − m = 0), in one fused kernel
+ * (crates/kernels/src/losses/cosine_embedding_loss.rs, cosineEmbeddingFwdBwd
+ * in js.ts) with the gradients of both inputs.
  * NOTE: the labels take no gradient (pass target.detach()).
  */
 import type { Tensor } from "../tensor";
@@ -16,8 +17,8 @@ import { checkOptions, FINITE, numberOption } from "../options";
 import { checkTargetWithoutGrad } from "./checks";
 import { checkTensor } from "../errors";
 import { formatShape, sameShape } from "../shape";
-import { where } from "../ops/select_ops";
-import { equalMask, reduceComposite } from "./composite";
+import { kernelsNow } from "../backend/select";
+import { fusedLoss, viewsOf } from "./reduction";
 
 /** Options of `CosineEmbeddingLoss` and `F.cosineEmbeddingLoss` (PyTorch's, camelCased). */
 export interface CosineEmbeddingLossOptions extends LossOptions {
@@ -71,14 +72,21 @@ export class CosineEmbeddingLoss extends Loss<[input1: Tensor, input2: Tensor, t
       throw new RangeError(`CosineEmbeddingLoss: target must have shape ${formatShape(labels)}, got ${formatShape(target.shape)}`);
     }
     checkTargetWithoutGrad(target, "CosineEmbeddingLoss");
-    const dim = batched ? 1 : 0;
-    const prod = input1.mul(input2).sum(dim);
-    const mag1 = input1.mul(input1).sum(dim).add(EPSILON);
-    const mag2 = input2.mul(input2).sum(dim).add(EPSILON);
-    const cos = prod.div(mag1.mul(mag2).sqrt());
-    const pos = where(equalMask(target, 1), cos.neg().add(1), 0);
-    const neg = where(equalMask(target, -1), cos.sub(this.margin).clamp(0, null), 0);
-    return reduceComposite(pos.add(neg), this.reduction);
+    const n = batched ? input1.shape[0] : 1;
+    const d = input1.shape[input1.ndim - 1];
+    return fusedLoss({
+      name: "CosineEmbeddingLoss",
+      inputs: [input1, input2, target],
+      grads: ["a", { second: true }, null],
+      reduction: this.reduction,
+      noneShape: labels,
+      noneGradShape: batched ? [n, 1] : [],
+      denominator: n,
+      kernel: (out, gradScale) => {
+        const [a, b, y, lo, g1, g2] = viewsOf(input1, input2, target, out.loss, out.grad, out.grad2);
+        return kernelsNow().cosineEmbeddingFwdBwd(a!, b!, y!, n, d, this.margin, lo, g1, g2, gradScale);
+      },
+    });
   }
 }
 

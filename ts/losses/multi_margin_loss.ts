@@ -5,19 +5,21 @@
  *   ∂ℓ/∂x_i = (p/C)·w_y·z_i^(p−1) for i ≠ y with z_i > 0, ∂ℓ/∂x_y = −Σ of those
  * The multi-class hinge (SVM) loss. "mean" divides by N (the weights do not
  * change it, as in PyTorch). p other than 1 or 2 is a RangeError, as PyTorch.
- * Composed from Tensor ops (gather, relu, pow, a mask of the target class);
- * the gradient at z = 0 is 0, as PyTorch's kernel (z > 0).
+ * Fused forward + gradient kernel (crates/kernels/src/losses/multi_margin_loss.rs,
+ * multiMarginFwdBwd in js.ts); the gradient at z = 0 is 0, as PyTorch's
+ * kernel (z > 0).
  * NOTE: class indices may be float tensors holding integral values; no
  * gradient with respect to the weights.
  */
-import { Tensor, residentViews } from "../tensor";
+import type { Tensor } from "../tensor";
+import { kernelsNow } from "../backend/select";
+import { fusedLoss, viewsOf } from "./reduction";
 import { Loss, type LossOptions } from "./loss";
 import { checkOptions, FINITE, numberOption } from "../options";
 import { checkTargetWithoutGrad } from "./checks";
 import { checkWeightLength, weightTensor } from "./weights";
 import { checkTensor } from "../errors";
 import { formatShape, sameShape } from "../shape";
-import { reduceComposite } from "./composite";
 import { classIndexDenominator } from "./class_targets";
 
 /** Options of `MultiMarginLoss` and `F.multiMarginLoss` (PyTorch's, camelCased). */
@@ -56,7 +58,10 @@ export class MultiMarginLoss extends Loss {
   constructor(opts?: MultiMarginLossOptions) {
     const o = checkOptions(opts, ["p", "margin", "weight", "reduction"], "MultiMarginLoss");
     super(o);
-    this.p = numberOption(o, "p", 1, "MultiMarginLoss", { valid: (v) => v === 1 || v === 2, expected: "1 or 2 (only p = 1 and p = 2 are supported, as in PyTorch)" });
+    this.p = numberOption(o, "p", 1, "MultiMarginLoss");
+    if (this.p !== 1 && this.p !== 2) {
+      throw new RangeError(`MultiMarginLoss: p must be 1 or 2 (only p = 1 and p = 2 are supported, as in PyTorch), got ${this.p}`);
+    }
     this.margin = numberOption(o, "margin", 1, "MultiMarginLoss", FINITE);
     this.weight = weightTensor(o.weight, "MultiMarginLoss: weight");
   }
@@ -81,19 +86,21 @@ export class MultiMarginLoss extends Loss {
     if (this.weight !== null) checkWeightLength(this.weight, classes, "MultiMarginLoss: weight", "class");
     // Validates the indices (no ignoreIndex here: NaN never equals a target).
     classIndexDenominator(target, classes, NaN, null, "MultiMarginLoss");
-    const x = batched ? input : input.unsqueeze(0);
-    const t = target.reshape([-1, 1]);
-    const n = x.shape[0];
-    // 1 off the target class, 0 on it: a constant.
-    const off = new Tensor(new Float32Array(n * classes).fill(1), { shape: [n, classes] });
-    const [tv, offView] = residentViews(t, off);
-    for (let r = 0; r < n; r++) offView[r * classes + tv[r]] = 0;
-    let z = x.sub(x.gather(1, t)).add(this.margin).relu();
-    if (this.p === 2) z = z.mul(z);
-    z = z.mul(off);
-    if (this.weight !== null) z = z.mul(this.weight.gather(0, t.reshape([-1])).reshape([-1, 1]));
-    const perSample = z.sum(1).div(classes);
-    return reduceComposite(batched ? perSample : perSample.reshape([]), this.reduction);
+    const n = batched ? input.shape[0] : 1;
+    const weight = this.weight;
+    return fusedLoss({
+      name: "MultiMarginLoss",
+      inputs: [input, target],
+      grads: ["a", null],
+      reduction: this.reduction,
+      noneShape: samples,
+      noneGradShape: batched ? [n, 1] : [],
+      denominator: n,
+      kernel: (out, gradScale) => {
+        const [x, t, w, lo, go] = viewsOf(input, target, weight, out.loss, out.grad);
+        return kernelsNow().multiMarginFwdBwd(x!, t!, w, n, classes, this.p, this.margin, lo, go, gradScale);
+      },
+    });
   }
 }
 

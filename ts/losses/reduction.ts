@@ -33,6 +33,7 @@ export type KLDivReduction = Reduction | "batchmean";
 
 export const REDUCTIONS: readonly Reduction[] = ["none", "mean", "sum"];
 
+/** `value` as one of `allowed` (TypeError for a non-string, RangeError naming the choices). */
 export function checkReduction<R extends string = Reduction>(
   value: unknown,
   what: string,
@@ -48,6 +49,9 @@ export function checkReduction<R extends string = Reduction>(
  *   a number  that multiple of it (−1: a target of MSE, L1, Huber, …);
  *   "second"  the kernel's second gradient, through `map` if given (to sum a
  *             broadcast input back to its shape);
+ *   "minusBoth" −(the first + the second): an input whose gradient the other
+ *             two cancel (a triplet's negative: every distance depends on a
+ *             difference only);
  *   a function of the incoming gradient (computed in TypeScript);
  *   null      none: the caller rejected this input requiring grad, or it is
  *             not differentiable (class indices, ±1 labels).
@@ -56,6 +60,7 @@ export type GradSource =
   | "a"
   | number
   | { second: true; map?: (g: Tensor) => Tensor }
+  | "minusBoth"
   | ((g: Tensor) => Tensor)
   | null;
 
@@ -96,7 +101,8 @@ export function fusedLoss(spec: FusedLoss): Tensor {
   // Decided now: backward runs with grad recording off.
   const wanted = inputs.map((t, i) => grads[i] !== null && needsGrad(t));
   const wants = (i: number) => wanted[i];
-  const needSecond = inputs.some((_, i) => wants(i) && isSecond(grads[i]));
+  // "minusBoth" (−(∂a + ∂second), a triplet's negative) needs both.
+  const needSecond = inputs.some((_, i) => wants(i) && (isSecond(grads[i]) || grads[i] === "minusBoth"));
   const needA = inputs.some((_, i) => wants(i) && !isSecond(grads[i]) && typeof grads[i] !== "function");
   const anyGrad = wanted.includes(true);
   const first = inputs[0];
@@ -112,7 +118,7 @@ export function fusedLoss(spec: FusedLoss): Tensor {
     upstream = (saved, g) => saved.mul(g.withShape(spec.noneGradShape));
   } else {
     const denominator = reduction === "mean" ? spec.denominator : 1;
-    // denominator 0: gradScale ∞ (NaN gradients where elements took part) and a NaN loss, as PyTorch's 0/0.
+    // 1/0 = ∞ for a zero denominator: NaN gradients, as PyTorch (see the header).
     const total = spec.kernel({ loss: null, grad, grad2 }, 1 / denominator);
     out = Tensor.empty([]);
     out.data[0] = denominator === 0 ? NaN : total / denominator;
@@ -137,6 +143,7 @@ export function fusedLoss(spec: FusedLoss): Tensor {
       const source = grads[i]!;
       if (source === "a") return gA;
       if (typeof source === "number") return gA!.mul(source);
+      if (source === "minusBoth") return gA!.add(upstream(grad2!, g)).neg();
       if (typeof source === "function") return source(g);
       const g2 = upstream(grad2!, g);
       return source.map === undefined ? g2 : source.map(g2);

@@ -9,7 +9,9 @@
  * Down-weights easy examples (q → 0) so that rare positives dominate:
  * dense object detection, imbalanced multi-label classification.
  * Stable form: ce = max(x, 0) − x·t + log1p(e^−|x|), p and 1 − p both from
- * e^−|x| (neither cancels), q^γ = e^(γ·log q); γ = 0 gives α_t·ce.
+ * e^−|x| (neither cancels), p − t as p·(1 − t) − (1 − p)·t (no
+ * cancellation at t = 1, p ≈ 1: found by the differential fuzzer),
+ * q^γ = e^(γ·log q) (by multiplication for integral γ); γ = 0 gives α_t·ce.
  * "mean" divides by the number of elements. The class defaults to "mean",
  * the function F.sigmoidFocalLoss to "none", as torchvision.
  * NOTE: input and target must have the same shape; no gradient with respect
@@ -38,7 +40,7 @@ export const SIGMOID_FOCAL: ElementwiseKind = {
     const term = gamma === 0 ? 0 : ce * gamma * q ** (gamma - 1) * p * p1 * (1 - 2 * t);
     const at = alpha >= 0 ? alpha * t + (1 - alpha) * (1 - t) : 1;
     out[0] = at * ce * qg;
-    out[1] = at * ((p - t) * qg + term);
+    out[1] = at * ((p * (1 - t) - p1 * t) * qg + term); // p − t without cancelling at t = 1, p ≈ 1
     out[2] = 0;
   },
 };

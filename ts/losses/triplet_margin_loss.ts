@@ -4,15 +4,19 @@
  *   d(u, v) = ‖u − v + eps‖_p   (over D: PyTorch's pairwise_distance)
  *   ℓ = max(0, m + d(a, p) − d(a, n)),  with swap: d(a, n) → min(d(a, n), d(p, n))
  * Metric learning (face recognition, retrieval): pulls a toward p and away
- * from n. "mean" divides by N. Composed from Tensor ops as PyTorch 1.13
- * composes it (norm's gradient is 0 where a distance is 0; the min's
- * gradient is shared on ties), so every input's gradient follows by autograd.
+ * from n. "mean" divides by N. For p = 1 and 2 one fused kernel
+ * (crates/kernels/src/losses/triplet_margin_loss.rs, tripletMarginFwdBwd in
+ * js.ts) computes it as PyTorch 1.13 composes it (norm's gradient 0 where a
+ * distance is 0; with swap the min's gradient shared on ties); other p are
+ * composed from Tensor ops the same way.
  */
 import type { Tensor } from "../tensor";
 import { Loss, type LossOptions } from "./loss";
 import { booleanOption, checkOptions, FINITE, numberOption } from "../options";
 import { checkSameShapes } from "./checks";
 import { reduceComposite } from "./composite";
+import { kernelsNow } from "../backend/select";
+import { fusedLoss, viewsOf } from "./reduction";
 
 /** Options of `TripletMarginLoss` and `F.tripletMarginLoss` (PyTorch's, camelCased). */
 export interface TripletMarginLossOptions extends LossOptions {
@@ -82,7 +86,7 @@ export class TripletMarginLoss extends Loss<[anchor: Tensor, positive: Tensor, n
     const o = checkOptions(opts, ["margin", "p", "eps", "swap", "reduction"], "TripletMarginLoss");
     super(o);
     this.margin = numberOption(o, "margin", 1, "TripletMarginLoss", FINITE);
-    this.p = numberOption(o, "p", 2, "TripletMarginLoss", { valid: (v) => v > 0, expected: "positive (a norm's degree)" });
+    this.p = numberOption(o, "p", 2, "TripletMarginLoss", { min: 0, minOpen: true });
     this.eps = numberOption(o, "eps", 1e-6, "TripletMarginLoss", FINITE);
     this.swap = booleanOption(o, "swap", false, "TripletMarginLoss");
   }
@@ -95,6 +99,26 @@ export class TripletMarginLoss extends Loss<[anchor: Tensor, positive: Tensor, n
     checkSameShapes([anchor, positive, negative], ["anchor", "positive", "negative"], "TripletMarginLoss");
     if (anchor.ndim !== 1 && anchor.ndim !== 2) {
       throw new RangeError(`TripletMarginLoss: inputs must have shape (N, D) or (D), got ${anchor.ndim} dimensions`);
+    }
+    if (this.p === 1 || this.p === 2) {
+      // The fused kernel (p 1 and 2); other p go through Tensor ops below.
+      const p = this.p;
+      const batched = anchor.ndim === 2;
+      const n = batched ? anchor.shape[0] : 1;
+      const dim = anchor.shape[anchor.ndim - 1];
+      return fusedLoss({
+        name: "TripletMarginLoss",
+        inputs: [anchor, positive, negative],
+        grads: ["a", { second: true }, "minusBoth"],
+        reduction: this.reduction,
+        noneShape: batched ? [n] : [],
+        noneGradShape: batched ? [n, 1] : [],
+        denominator: n,
+        kernel: (out, gradScale) => {
+          const [a, q, r, lo, ga, gq] = viewsOf(anchor, positive, negative, out.loss, out.grad, out.grad2);
+          return kernelsNow().tripletMarginFwdBwd(a!, q!, r!, n, dim, p, this.margin, this.eps, this.swap, lo, ga, gq, gradScale);
+        },
+      });
     }
     const d = (u: Tensor, v: Tensor) => pairwiseDistance(u, v, this.p, this.eps);
     return reduceComposite(tripletHinge(d, anchor, positive, negative, this.margin, this.swap), this.reduction);

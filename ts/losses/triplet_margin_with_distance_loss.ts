@@ -10,7 +10,7 @@
  */
 import type { Tensor } from "../tensor";
 import { Loss, type LossOptions } from "./loss";
-import { booleanOption, checkOptions, functionOption, numberOption } from "../options";
+import { booleanOption, checkOptions, functionOption, numberOption, POSITIVE } from "../options";
 import { checkSameShapes } from "./checks";
 import { reduceComposite } from "./composite";
 import { pairwiseDistance, tripletHinge } from "./triplet_margin_loss";
@@ -64,10 +64,8 @@ export class TripletMarginWithDistanceLoss extends Loss<[anchor: Tensor, positiv
     const o = checkOptions(opts, ["distanceFunction", "margin", "swap", "reduction"], "TripletMarginWithDistanceLoss");
     super(o);
     this.distanceFunction = functionOption<DistanceFunction>(o, "distanceFunction", "TripletMarginWithDistanceLoss") ?? ((a, b) => pairwiseDistance(a, b));
-    this.margin = numberOption(o, "margin", 1, "TripletMarginWithDistanceLoss", {
-      valid: (v) => v > 0 && v < Infinity,
-      expected: "positive and finite (PyTorch requires margin > 0)",
-    });
+    // PyTorch requires margin > 0 here.
+    this.margin = numberOption(o, "margin", 1, "TripletMarginWithDistanceLoss", POSITIVE);
     this.swap = booleanOption(o, "swap", false, "TripletMarginWithDistanceLoss");
   }
 

@@ -35,6 +35,7 @@ export { multiMarginLoss } from "../losses/multi_margin_loss";
 export { multilabelMarginLoss } from "../losses/multilabel_margin_loss";
 export { tripletMarginLoss, pairwiseDistance } from "../losses/triplet_margin_loss";
 export { tripletMarginWithDistanceLoss } from "../losses/triplet_margin_with_distance_loss";
+export { ctcLoss } from "../losses/ctc_loss";
 
 /**
  * log(softmax(x)) along `dim`, computed stably (max-shifted), as `torch.nn.functional.log_softmax`;

@@ -79,6 +79,23 @@ export interface KernelExports {
     input: Ptr, target: Ptr, weight: Ptr, n: I32, classes: I32, inner: I32, ignore: I32,
     lossOut: Ptr, gradOut: Ptr, gradScale: F32,
   ): F64;
+  multi_margin_fwd_bwd(
+    input: Ptr, target: Ptr, weight: Ptr, n: I32, classes: I32, p: I32, margin: F32,
+    lossOut: Ptr, gradOut: Ptr, gradScale: F32,
+  ): F64;
+  cosine_embedding_fwd_bwd(
+    x1: Ptr, x2: Ptr, y: Ptr, n: I32, d: I32, margin: F32,
+    lossOut: Ptr, grad1Out: Ptr, grad2Out: Ptr, gradScale: F32,
+  ): F64;
+  triplet_margin_fwd_bwd(
+    anchor: Ptr, positive: Ptr, negative: Ptr, n: I32, d: I32, p: I32, margin: F32, eps: F32, swap: I32,
+    lossOut: Ptr, gradAOut: Ptr, gradPOut: Ptr, gradScale: F32,
+  ): F64;
+  ctc_fwd_bwd(
+    logProbs: Ptr, targets: Ptr, targetOffsets: Ptr, inputLengths: Ptr, targetLengths: Ptr,
+    targetsLen: I32, steps: I32, batch: I32, classes: I32, workspaceLen: I32, blank: I32, zeroInfinity: I32,
+    lossOut: Ptr, gradOut: Ptr, workspace: Ptr,
+  ): void;
 
   sgd_step(
     param: Ptr, grad: Ptr, momentumBuf: Ptr, n: I32,

@@ -230,6 +230,11 @@ pub mod lanes {
         /// # Safety
         /// Every `i + l·ls` (l < lanes) is in bounds of `x`.
         unsafe fn store(x: &mut [f32], i: usize, ls: usize, v: Self);
+        /// Lane l is x[idx[i + l]] (NaN where an index is out of bounds).
+        ///
+        /// # Safety
+        /// Every `i + l` (l < lanes) is in bounds of `idx`.
+        unsafe fn gather(x: &[f32], idx: &[usize], i: usize) -> Self;
         fn add(self, o: Self) -> Self;
         fn sub(self, o: Self) -> Self;
         fn mul(self, o: Self) -> Self;
@@ -305,6 +310,12 @@ pub mod lanes {
             debug_assert!(i < x.len());
             // SAFETY: the caller guarantees i is in bounds.
             unsafe { *x.get_unchecked_mut(i) = v }
+        }
+        #[inline(always)]
+        unsafe fn gather(x: &[f32], idx: &[usize], i: usize) -> Self {
+            // SAFETY: the caller guarantees i is in bounds of idx.
+            let k = unsafe { *idx.get_unchecked(i) };
+            x.get(k).copied().unwrap_or(f32::NAN)
         }
         #[inline(always)]
         fn add(self, o: Self) -> Self {
@@ -414,6 +425,12 @@ pub mod lanes {
                     *x.get_unchecked_mut(i + 3 * ls) = f32x4_extract_lane::<3>(v.0);
                 }
             }
+        }
+        #[inline(always)]
+        unsafe fn gather(x: &[f32], idx: &[usize], i: usize) -> Self {
+            // SAFETY: the caller guarantees i + 3 is in bounds of idx.
+            let g = |l: usize| x.get(unsafe { *idx.get_unchecked(i + l) }).copied().unwrap_or(f32::NAN);
+            Self(f32x4(g(0), g(1), g(2), g(3)))
         }
         #[inline(always)]
         fn add(self, o: Self) -> Self {

@@ -455,6 +455,167 @@ pub unsafe extern "C" fn nll_fwd_bwd(
     }
 }
 
+/// MultiMarginLoss over scores (n, classes) (see losses/multi_margin_loss.rs).
+///
+/// # Safety
+/// The shared contract: input and a non-null grad_out hold n·classes f32;
+/// target and a non-null loss_out n; a non-null weight `classes`.
+#[no_mangle]
+pub unsafe extern "C" fn multi_margin_fwd_bwd(
+    input: *const f32,
+    target: *const f32,
+    weight: *const f32,
+    n: usize,
+    classes: usize,
+    p: i32,
+    margin: f32,
+    loss_out: *mut f32,
+    grad_out: *mut f32,
+    grad_scale: f32,
+) -> f64 {
+    let Some(total) = n.checked_mul(classes) else { return f64::NAN };
+    // SAFETY: the shared contract.
+    unsafe {
+        losses::multi_margin_loss::multi_margin_fwd_bwd(
+            view(input, total),
+            view(target, n),
+            opt(weight, classes),
+            n,
+            classes,
+            p,
+            margin,
+            opt_mut(loss_out, n),
+            opt_mut(grad_out, total),
+            grad_scale,
+        )
+    }
+}
+
+/// CosineEmbeddingLoss over pairs of rows (n, d) (see losses/cosine_embedding_loss.rs).
+///
+/// # Safety
+/// The shared contract: x1, x2 and the non-null grad1_out / grad2_out hold
+/// n·d f32; y and a non-null loss_out hold n.
+#[no_mangle]
+pub unsafe extern "C" fn cosine_embedding_fwd_bwd(
+    x1: *const f32,
+    x2: *const f32,
+    y: *const f32,
+    n: usize,
+    d: usize,
+    margin: f32,
+    loss_out: *mut f32,
+    grad1_out: *mut f32,
+    grad2_out: *mut f32,
+    grad_scale: f32,
+) -> f64 {
+    let Some(total) = n.checked_mul(d) else { return f64::NAN };
+    // SAFETY: the shared contract.
+    unsafe {
+        losses::cosine_embedding_loss::cosine_embedding_fwd_bwd(
+            view(x1, total),
+            view(x2, total),
+            view(y, n),
+            n,
+            d,
+            margin,
+            opt_mut(loss_out, n),
+            opt_mut(grad1_out, total),
+            opt_mut(grad2_out, total),
+            grad_scale,
+        )
+    }
+}
+
+/// TripletMarginLoss for p ∈ {1, 2} over rows (n, d) (see losses/triplet_margin_loss.rs).
+///
+/// # Safety
+/// The shared contract: anchor, positive, negative and the non-null
+/// grad_a_out / grad_p_out hold n·d f32; a non-null loss_out holds n.
+#[no_mangle]
+pub unsafe extern "C" fn triplet_margin_fwd_bwd(
+    anchor: *const f32,
+    positive: *const f32,
+    negative: *const f32,
+    n: usize,
+    d: usize,
+    p: i32,
+    margin: f32,
+    eps: f32,
+    swap: i32,
+    loss_out: *mut f32,
+    grad_a_out: *mut f32,
+    grad_p_out: *mut f32,
+    grad_scale: f32,
+) -> f64 {
+    let Some(total) = n.checked_mul(d) else { return f64::NAN };
+    // SAFETY: the shared contract.
+    unsafe {
+        losses::triplet_margin_loss::triplet_margin_fwd_bwd(
+            view(anchor, total),
+            view(positive, total),
+            view(negative, total),
+            n,
+            d,
+            p,
+            margin,
+            eps,
+            swap != 0,
+            opt_mut(loss_out, n),
+            opt_mut(grad_a_out, total),
+            opt_mut(grad_p_out, total),
+            grad_scale,
+        )
+    }
+}
+
+/// CTC over log-probabilities (steps, batch, classes) (see losses/ctc_loss.rs):
+/// per-sample losses into loss_out, unscaled gradients into a non-null grad_out.
+///
+/// # Safety
+/// The shared contract: log_probs and a non-null grad_out hold
+/// steps·batch·classes f32; targets holds targets_len f32; target_offsets,
+/// input_lengths, target_lengths and loss_out hold batch f32; workspace holds
+/// workspace_len f32 (scratch, overwritten).
+#[no_mangle]
+pub unsafe extern "C" fn ctc_fwd_bwd(
+    log_probs: *const f32,
+    targets: *const f32,
+    target_offsets: *const f32,
+    input_lengths: *const f32,
+    target_lengths: *const f32,
+    targets_len: usize,
+    steps: usize,
+    batch: usize,
+    classes: usize,
+    workspace_len: usize,
+    blank: usize,
+    zero_infinity: i32,
+    loss_out: *mut f32,
+    grad_out: *mut f32,
+    workspace: *mut f32,
+) {
+    let Some(total) = prod3(steps, batch, classes) else { return };
+    // SAFETY: the shared contract.
+    unsafe {
+        losses::ctc_loss::ctc_fwd_bwd(
+            view(log_probs, total),
+            view(targets, targets_len),
+            view(target_offsets, batch),
+            view(input_lengths, batch),
+            view(target_lengths, batch),
+            steps,
+            batch,
+            classes,
+            blank,
+            zero_infinity != 0,
+            view_mut(loss_out, batch),
+            opt_mut(grad_out, total),
+            view_mut(workspace, workspace_len),
+        )
+    }
+}
+
 // ---- optimizers ---------------------------------------------------------------
 
 /// One SGD step over n parameters, in place (param and momentum_buf updated);

@@ -29,7 +29,7 @@ export function expected(ref: LossReference, c: FuzzCase): Expected {
     outputMagnitudes = e.magnitudes;
     u = c.upstream!;
   } else {
-    const d = reduction === "mean" ? e.denominator : 1;
+    const d = reduction === "mean" || reduction === "batchmean" ? e.denominator : 1;
     output = [d === 0 ? NaN : sum(e.losses) / d];
     outputMagnitudes = [sum(e.magnitudes) / Math.abs(d)];
     u = e.losses.map(() => 1 / d);

@@ -8,10 +8,18 @@
 //!   Huber, SmoothL1, KLDiv, PoissonNLL, GaussianNLL, SoftMargin,
 //!   HingeEmbedding, MarginRanking, sigmoid focal), one formula each over
 //!   `Lane`, run by pointwise.rs behind one coded export;
-//! - cross_entropy_loss.rs and nll_loss.rs: the row losses over (n, C, inner).
+//! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
+//!   losses over (n, C, inner) rows and class-index targets;
+//! - ctc_loss.rs: CTC's forward and backward recursions in log space;
+//! - cosine_embedding_loss.rs and triplet_margin_loss.rs: pairs (triples) of
+//!   rows (dot products and norms).
 
 mod pointwise;
 
 pub mod elementwise;
 pub mod cross_entropy_loss;
 pub mod nll_loss;
+pub mod ctc_loss;
+pub mod multi_margin_loss;
+pub mod cosine_embedding_loss;
+pub mod triplet_margin_loss;

@@ -1,0 +1,269 @@
+//! CTCLoss kernel: the forward (α) and backward (β) recursions in log space
+//! over the extended labels l' = (blank, y1, blank, y2, …, blank), L = 2|y| + 1,
+//! per sample, and PyTorch's gradient (ts/backend/js_ctc.ts is the same
+//! algorithm in plain JS, with the formulas in its header):
+//!   α_t(s) = lp_t(l'_s) + lse(α_{t−1}(s), α_{t−1}(s−1), α_{t−1}(s−2) + skip(s))
+//!   β_t(s) = lp_t(l'_s) + lse(β_{t+1}(s), β_{t+1}(s+1), β_{t+1}(s+2) + skip(s+2))
+//!   loss = −lse(α_{T−1}(L−1), α_{T−1}(L−2))
+//!   ∂loss/∂lp_t(c) = e^{lp_t(c)} − Σ_{s: l'_s = c} e^{α_t(s) + β_t(s) − lp_t(l'_s) + loss}
+//! skip(s) is 0 where l'_s may be reached from s − 2 (not a blank, not a
+//! repeat of l'_{s−2}), −∞ elsewhere. The sum in the gradient is of state
+//! occupancies (each in [0, 1], summing to 1 over s), so it is accumulated
+//! in linear space, without a log per state.
+//!
+//! Within a time step the states are independent (each reads the previous
+//! step only), so the recursions run four states at a time (`Lane`): rows
+//! of α and β are stored with two −∞ cells on each side, so s − 2 … s + 2
+//! are always in bounds. In f32, as PyTorch does for float input.
+//!
+//! The workspace (the caller's, at least `workspace_len` floats) holds α, β,
+//! each frame's emissions lp_t(l'_s) (gathered once), the labels, the skip
+//! terms and the per-class occupancies of one sample at a time. Lengths and labels come as integral f32 values, validated by
+//! the caller; anything out of range makes the sample's loss NaN, never a
+//! panic.
+
+use crate::math::exp_f32;
+use crate::simd::lanes::Lane;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use crate::simd::lanes::Four;
+
+/// Floats of workspace for `steps` frames, targets of at most `max_target` labels and `classes` classes.
+pub fn workspace_len(steps: usize, max_target: usize, classes: usize) -> usize {
+    let w = 2 * max_target + 5;
+    3 * steps * w + 2 * w + classes
+}
+
+/// lse(a, b, c) = m + ln(e^{a−m} + e^{b−m} + e^{c−m}), m the maximum; −∞ if all are.
+#[inline(always)]
+fn lse3<L: Lane>(a: L, b: L, c: L) -> L {
+    let m = a.max(b).max(c);
+    let s = a.sub(m).exp().add(b.sub(m).exp()).add(c.sub(m).exp());
+    let ninf = L::splat(f32::NEG_INFINITY);
+    L::select(m.eq(ninf), ninf, m.add(s.ln()))
+}
+
+/// One time step of α (reads s, s−1, s−2 of `prev`) or β (backward: s, s+1,
+/// s+2): out[2 + s] = lse(...) + emit[s] for s < len, four states at a time
+/// on wasm, then one by one.
+#[inline(always)]
+fn row(prev: &[f32], out: &mut [f32], skip: &[f32], emit: &[f32], len: usize, backward: bool) {
+    if prev.len() < len + 4 || out.len() < len + 4 || skip.len() < len + 2 || emit.len() < len {
+        return;
+    }
+    #[inline(always)]
+    fn step<L: Lane>(prev: &[f32], out: &mut [f32], skip: &[f32], emit: &[f32], s: usize, backward: bool) {
+        // SAFETY (every load and store): s + lanes ≤ len, and the lengths were
+        // checked above: 2 + s ± 2 + lanes ≤ len + 4, skip's s + 2 + lanes ≤ len + 2.
+        unsafe {
+            let a = L::load(prev, 2 + s, 1);
+            let (b, c) = if backward {
+                (L::load(prev, 3 + s, 1), L::load(prev, 4 + s, 1).add(L::load(skip, s + 2, 1)))
+            } else {
+                (L::load(prev, 1 + s, 1), L::load(prev, s, 1).add(L::load(skip, s, 1)))
+            };
+            L::store(out, 2 + s, 1, lse3(a, b, c).add(L::load(emit, s, 1)));
+        }
+    }
+    let mut s = 0;
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    while s + 4 <= len {
+        step::<Four<true>>(prev, out, skip, emit, s, backward);
+        s += 4;
+    }
+    while s < len {
+        step::<f32>(prev, out, skip, emit, s, backward);
+        s += 1;
+    }
+}
+
+/// Losses into `loss_out` (batch), unscaled gradients into `grad_out`
+/// (steps·batch·classes, zero after each sample's input length) if given.
+#[allow(clippy::too_many_arguments)]
+pub fn ctc_fwd_bwd(
+    log_probs: &[f32],
+    targets: &[f32],
+    target_offsets: &[f32],
+    input_lengths: &[f32],
+    target_lengths: &[f32],
+    steps: usize,
+    batch: usize,
+    classes: usize,
+    blank: usize,
+    zero_infinity: bool,
+    loss_out: &mut [f32],
+    mut grad_out: Option<&mut [f32]>,
+    workspace: &mut [f32],
+) {
+    if let Some(g) = grad_out.as_deref_mut() {
+        g.fill(0.0);
+    }
+    let ninf = f32::NEG_INFINITY;
+    for n in 0..batch {
+        let (Some(&tn), Some(&tl), Some(&off), Some(lo)) =
+            (input_lengths.get(n), target_lengths.get(n), target_offsets.get(n), loss_out.get_mut(n))
+        else {
+            return;
+        };
+        let (tn, tl, off) = (tn as usize, tl as usize, off as usize);
+        let len = 2 * tl + 1;
+        let w = len + 4;
+        if tn > steps || blank >= classes || workspace.len() < 3 * tn * w + 2 * w + classes {
+            *lo = f32::NAN;
+            continue;
+        }
+        let (alpha, rest) = workspace.split_at_mut(tn * w);
+        let (beta, rest) = rest.split_at_mut(tn * w);
+        let (emit, rest) = rest.split_at_mut(tn * w);
+        let (skip, rest) = rest.split_at_mut(w);
+        let (labf, occ) = rest.split_at_mut(w);
+        // Labels (stored as f32 indices) and skip terms; an invalid label makes the loss NaN.
+        let mut valid = true;
+        for s in 0..len {
+            let l = if s % 2 == 0 { blank } else { targets.get(off + s / 2).map_or(usize::MAX, |&v| v as usize) };
+            valid &= l < classes;
+            labf[s] = l.min(classes.saturating_sub(1)) as f32;
+        }
+        for s in 0..w {
+            let ok = s > 1 && s < len && s % 2 == 1 && labf[s] != labf[s - 2];
+            skip[s] = if ok { 0.0 } else { ninf };
+        }
+        if !valid {
+            *lo = f32::NAN;
+            continue;
+        }
+        let frame = |t: usize| (t * batch + n) * classes;
+        // Each frame's emissions lp_t(l'_s), gathered once for α, β and the gradient.
+        for t in 0..tn {
+            let lp = log_probs.get(frame(t)..frame(t) + classes).unwrap_or(&[]);
+            for (e, &l) in emit[t * w..(t + 1) * w].iter_mut().zip(labf.iter()).take(len) {
+                *e = lp.get(l as usize).copied().unwrap_or(f32::NAN);
+            }
+        }
+        let nll = if tn == 0 {
+            if tl == 0 { 0.0 } else { f32::INFINITY }
+        } else {
+            alpha.fill(ninf);
+            for t in 0..tn {
+                let lp = log_probs.get(frame(t)..frame(t) + classes).unwrap_or(&[]);
+                if lp.len() < classes {
+                    break;
+                }
+                if t == 0 {
+                    alpha[2] = lp[blank];
+                    if len > 1 {
+                        alpha[3] = lp[labf[1] as usize];
+                    }
+                    continue;
+                }
+                let (done, cur) = alpha.split_at_mut(t * w);
+                row(&done[(t - 1) * w..], &mut cur[..w], skip, &emit[t * w..(t + 1) * w], len, false);
+            }
+            let last = &alpha[(tn - 1) * w..tn * w];
+            let a = last[2 + len - 1];
+            let b = if len > 1 { last[2 + len - 2] } else { ninf };
+            -lse3(a, b, ninf)
+        };
+        let infinite = nll == f32::INFINITY;
+        *lo = if infinite && zero_infinity { 0.0 } else { nll };
+        let Some(grad) = grad_out.as_deref_mut() else { continue };
+        if tn == 0 || (infinite && zero_infinity) {
+            continue;
+        }
+        beta.fill(ninf);
+        for t in (0..tn).rev() {
+            let Some(lp) = log_probs.get(frame(t)..frame(t) + classes) else { break };
+            if t == tn - 1 {
+                let r = t * w;
+                beta[r + 2 + len - 1] = lp[labf[len - 1] as usize];
+                if len > 1 {
+                    beta[r + 2 + len - 2] = lp[labf[len - 2] as usize];
+                }
+                continue;
+            }
+            let (cur, done) = beta.split_at_mut((t + 1) * w);
+            row(&done[..w], &mut cur[t * w..], skip, &emit[t * w..(t + 1) * w], len, true);
+        }
+        // Occupancies per class, then e^{lp} − occupancy.
+        for t in 0..tn {
+            let (Some(lp), Some(g)) = (log_probs.get(frame(t)..frame(t) + classes), grad.get_mut(frame(t)..frame(t) + classes))
+            else {
+                break;
+            };
+            // Each state's occupancy e^{α + β − lp + ℓ}, written over α's row (no longer needed).
+            let r = t * w;
+            let (a_row, b_row, e_row) = (&mut alpha[r..r + w], &beta[r..r + w], &emit[r..r + w]);
+            lanes(len, |s, four| {
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                if four {
+                    return occupancy::<Four<true>>(a_row, b_row, e_row, nll, s);
+                }
+                let _ = four;
+                occupancy::<f32>(a_row, b_row, e_row, nll, s);
+            });
+            occ.iter_mut().take(classes).for_each(|o| *o = 0.0);
+            for (&l, &o) in labf.iter().zip(&a_row[2..]).take(len) {
+                if let Some(d) = occ.get_mut(l as usize) {
+                    *d += o;
+                }
+            }
+            lanes(classes, |c, four| {
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                if four {
+                    return emission_grad::<Four<true>>(lp, occ, g, c);
+                }
+                let _ = four;
+                emission_grad::<f32>(lp, occ, g, c);
+            });
+        }
+    }
+}
+
+/// Calls f(i, true) for i = 0, 4, 8, … while i + 4 ≤ n (wasm only), then f(i, false) for the rest.
+#[inline(always)]
+fn lanes(n: usize, mut f: impl FnMut(usize, bool)) {
+    let mut i = 0;
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    while i + 4 <= n {
+        f(i, true);
+        i += 4;
+    }
+    while i < n {
+        f(i, false);
+        i += 1;
+    }
+}
+
+/// a[2 + s] = e^{a[2 + s] + b[2 + s] − e[s] + nll} for the lanes at s; the
+/// caller's s + lanes ≤ len, rows of len + 4 (α, β) and ≥ len (emissions).
+#[inline(always)]
+fn occupancy<L: Lane>(a: &mut [f32], b: &[f32], e: &[f32], nll: f32, s: usize) {
+    // The lanes end at s + 4 at most; one check keeps the unsafe loads in bounds.
+    if s + 6 > a.len().min(b.len()) || s + 4 > e.len() {
+        return occupancy_scalar(a, b, e, nll, s);
+    }
+    // SAFETY: 2 + s + 4 ≤ a.len(), b.len() and s + 4 ≤ e.len() (checked above).
+    unsafe {
+        let v = L::load(a, 2 + s, 1).add(L::load(b, 2 + s, 1)).sub(L::load(e, s, 1)).add(L::splat(nll));
+        L::store(a, 2 + s, 1, v.exp());
+    }
+}
+
+/// One state of `occupancy`, with checked indexing (the end of a short row).
+fn occupancy_scalar(a: &mut [f32], b: &[f32], e: &[f32], nll: f32, s: usize) {
+    if let (Some(x), Some(&y), Some(&z)) = (a.get_mut(2 + s), b.get(2 + s), e.get(s)) {
+        *x = exp_f32(*x + y - z + nll);
+    }
+}
+
+/// g[c] = e^{lp[c]} − occ[c] for the lanes at c (the caller's c + lanes ≤ classes).
+#[inline(always)]
+fn emission_grad<L: Lane>(lp: &[f32], occ: &[f32], g: &mut [f32], c: usize) {
+    if c + 4 > lp.len().min(occ.len()).min(g.len()) {
+        if let (Some(d), Some(&x), Some(&o)) = (g.get_mut(c), lp.get(c), occ.get(c)) {
+            *d = exp_f32(x) - o;
+        }
+        return;
+    }
+    // SAFETY: c + 4 ≤ every length (checked above).
+    unsafe { L::store(g, c, 1, L::load(lp, c, 1).exp().sub(L::load(occ, c, 1))) }
+}

@@ -1,0 +1,89 @@
+//! MultiMarginLoss kernel over scores x viewed as (n, C) rows, class-index
+//! targets y (validated by the caller), class weights w (1 when absent),
+//! p ∈ {1, 2}, margin m:
+//!   z_c = m − x_y + x_c,  loss = (w_y/C)·Σ_{c≠y} max(0, z_c)^p
+//!   ∂loss/∂x_c = (w_y/C)·p·z_c^(p−1)·[z_c > 0] (c ≠ y),  ∂loss/∂x_y = −Σ_{c≠y} ∂loss/∂x_c
+//! The gradient is 0 at z_c = 0, as PyTorch's kernel. Each row runs over
+//! all C classes (four at a time on wasm) and then takes out the target
+//! class's own term (z_y = m). "mean" (÷ n) is the caller's, through
+//! grad_scale. NaN propagates; a target out of range gives NaN, no panic.
+
+use crate::simd::lanes::Lane;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use crate::simd::lanes::Four;
+
+/// (Σ_c max(0, z_c)^p, Σ_c ∂) over the lanes at c, writing k·∂ into g (if any).
+#[inline(always)]
+fn lanes_at<L: Lane>(x: &[f32], g: Option<&mut [f32]>, c: usize, shift: f32, p2: bool, k: f32) -> (L, L) {
+    let zero = L::splat(0.0);
+    // SAFETY: the caller's c + lanes ≤ x.len() (and ≤ g.len()).
+    let z = unsafe { L::load(x, c, 1) }.add(L::splat(shift));
+    let active = z.gt(zero);
+    let h = L::select(active, z, zero);
+    let (v, d) = if p2 { (h.mul(h), h.add(h)) } else { (h, L::select(active, L::splat(1.0), zero)) };
+    if let Some(g) = g {
+        // SAFETY: as above.
+        unsafe { L::store(g, c, 1, d.mul(L::splat(k))) };
+    }
+    (v, d)
+}
+
+/// Σ_rows loss; per-row losses into `loss_out` (n), grad_scale·∂ into `grad_out` (n·C).
+#[allow(clippy::too_many_arguments)]
+pub fn multi_margin_fwd_bwd(
+    input: &[f32],
+    target: &[f32],
+    weight: Option<&[f32]>,
+    n: usize,
+    classes: usize,
+    p: i32,
+    margin: f32,
+    mut loss_out: Option<&mut [f32]>,
+    mut grad_out: Option<&mut [f32]>,
+    grad_scale: f32,
+) -> f64 {
+    let p2 = p == 2;
+    let mut sum = 0.0f64;
+    for r in 0..n {
+        let (Some(x), Some(&t)) = (input.get(r * classes..(r + 1) * classes), target.get(r)) else { return f64::NAN };
+        let y = t as usize;
+        let (Some(&xy), Some(wy)) = (x.get(y), weight.map_or(Some(1.0), |w| w.get(y).copied())) else {
+            return f64::NAN;
+        };
+        let k = wy / classes as f32;
+        let shift = margin - xy;
+        let mut g = grad_out.as_deref_mut().and_then(|g| g.get_mut(r * classes..(r + 1) * classes));
+        let kg = k * grad_scale;
+        let (mut acc, mut dacc) = (0.0f32, 0.0f32);
+        let mut c = 0;
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        {
+            let (mut av, mut dv) = (Four::<true>::splat(0.0), Four::<true>::splat(0.0));
+            while c + 4 <= classes {
+                let (v, d) = lanes_at::<Four<true>>(x, g.as_deref_mut(), c, shift, p2, kg);
+                av = av.add(v);
+                dv = dv.add(d);
+                c += 4;
+            }
+            acc += crate::simd::v::hsum(av.0);
+            dacc += crate::simd::v::hsum(dv.0);
+        }
+        while c < classes {
+            let (v, d) = lanes_at::<f32>(x, g.as_deref_mut(), c, shift, p2, kg);
+            acc += v;
+            dacc += d;
+            c += 1;
+        }
+        // Take out the target's own term: z_y = m.
+        let (vy, dy) = lanes_at::<f32>(&[margin], None, 0, 0.0, p2, 0.0);
+        let loss = k * (acc - vy);
+        if let Some(gy) = g.and_then(|g| g.get_mut(y)) {
+            *gy = -kg * (dacc - dy);
+        }
+        if let Some(l) = loss_out.as_deref_mut().and_then(|l| l.get_mut(r)) {
+            *l = loss;
+        }
+        sum += loss as f64;
+    }
+    sum
+}
