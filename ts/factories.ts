@@ -24,7 +24,11 @@ export interface RandomOptions extends FactoryOptions {
   seed?: number;
 }
 
-/** A shape: one array, or dimensions as numbers. */
+/**
+ * The arguments of the shape factories: the shape as one array (or number), or the dimensions as
+ * numbers as in PyTorch, optionally followed by the options object: `zeros([2, 3])`,
+ * `zeros(2, 3)`, `randn(2, 3, { seed: 0 })`.
+ */
 export type ShapeArgs<O> = [shape: number | readonly number[], opts?: O] | [...dims: number[], opts: O] | number[];
 
 /** Splits `(shape, opts?)` or `(d0, d1, …, opts?)` into a checked shape and checked options. */

@@ -11,7 +11,7 @@
  * nothing to initialise. See README.md for the whole API.
  */
 export { Tensor, type TensorData, type TensorOptions, type NestedArray } from "./tensor";
-export { zeros, ones, full, randn, rand, arange, type FactoryOptions, type RandomOptions } from "./factories";
+export { zeros, ones, full, randn, rand, arange, type FactoryOptions, type RandomOptions, type ShapeArgs } from "./factories";
 export { noGrad } from "./autograd/graph";
 export { where } from "./ops/select_ops";
 export { cat, stack } from "./ops/index_ops";

@@ -15,8 +15,14 @@ import { OUTPUT, ROOT, TYPES, requireBundle, run } from "./helpers";
 
 const WASM = join(ROOT, "ts/wasm/neurenix_kernels.wasm");
 
-/** Budgets, bytes. The wasm is ~1/3 larger as base64 inside the bundle. */
-const BUDGET = { wasm: 160_000, bundle: 320_000, bundleGzip: 100_000, types: 64_000 };
+/**
+ * Budgets, bytes. The wasm is ~1/3 larger as base64 inside the bundle.
+ * Raised on 2026-11-30 when every PyTorch loss, the Tensor ops for custom
+ * losses, nx.F and the training utilities arrived (bundle 357 KB, 98 KB
+ * gzipped; wasm 126 KB; types 124 KB, most of it the doc comments and
+ * examples that editors show on hover), with ~20% headroom.
+ */
+const BUDGET = { wasm: 160_000, bundle: 430_000, bundleGzip: 120_000, types: 150_000 };
 
 interface Node {
   type: string;

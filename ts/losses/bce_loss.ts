@@ -32,12 +32,29 @@ export const BCE: ElementwiseKind = {
   },
 };
 
+/** Options of `BCELoss` and `F.binaryCrossEntropy` (PyTorch's, camelCased). */
 export interface BCELossOptions extends LossOptions {
-  /** Rescales each element's loss; broadcasts against the input. */
+  /**
+   * A manual rescaling weight of each element's loss, broadcast against the input (default: none).
+   */
   weight?: Tensor | ArrayLike<number>;
 }
 
+/**
+ * Binary cross entropy on probabilities, as `torch.nn.BCELoss`:
+ * ℓ_i = −w_i·(y_i·max(log x_i, −100) + (1 − y_i)·max(log(1 − x_i), −100)).
+ * Input outside [0, 1] is a RangeError. Prefer BCEWithLogitsLoss on logits: it is stable where
+ * sigmoid followed by BCELoss is not.
+ * NOTE: no gradient with respect to the target (PyTorch 1.13 has none either).
+ *
+ * @example
+ * ```ts
+ * const probabilities = nx.randn([4], { requiresGrad: true }).sigmoid();
+ * new nx.BCELoss()(probabilities, new nx.Tensor([0, 1, 1, 0])).backward();
+ * ```
+ */
 export class BCELoss extends Loss {
+  /** The element weights (`weight` option), or null. */
   readonly weight: Tensor | null;
 
   constructor(opts?: BCELossOptions) {
@@ -46,6 +63,10 @@ export class BCELoss extends Loss {
     this.weight = weightTensor(options.weight, "BCELoss: weight");
   }
 
+  /**
+   * The loss of the probabilities `input` against `target` (the same shape): a scalar for "mean"
+   * (over the elements) and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "BCELoss");
     checkTargetWithoutGrad(target, "BCELoss");
@@ -65,7 +86,16 @@ export class BCELoss extends Loss {
   }
 }
 
-/** F.binaryCrossEntropy(input, target, { weight, reduction }) */
+/**
+ * Binary cross entropy on probabilities as a function, `torch.nn.functional.binary_cross_entropy`:
+ * ℓ_i = −w_i·(y_i·log x_i + (1 − y_i)·log(1 − x_i)), logs clamped at −100.
+ * Same as `new BCELoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.binaryCrossEntropy(nx.randn([4], { requiresGrad: true }).sigmoid(), new nx.Tensor([0, 1, 1, 0])).backward();
+ * ```
+ */
 export function binaryCrossEntropy(input: Tensor, target: Tensor, opts?: BCELossOptions): Tensor {
   return new BCELoss(opts).forward(input, target);
 }

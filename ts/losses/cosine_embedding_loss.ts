@@ -20,14 +20,31 @@ import { formatShape, sameShape } from "../shape";
 import { kernelsNow } from "../backend/select";
 import { fusedLoss, viewsOf } from "./reduction";
 
+/** Options of `CosineEmbeddingLoss` and `F.cosineEmbeddingLoss` (PyTorch's, camelCased). */
 export interface CosineEmbeddingLossOptions extends LossOptions {
-  /** Dissimilar pairs cost only above this cosine (default 0). */
+  /**
+   * Dissimilar pairs (label −1) cost only where their cosine exceeds this, in [−1, 1] (default 0).
+   */
   margin?: number;
 }
 
 const EPSILON = 1e-12;
 
+/**
+ * Cosine embedding loss, as `torch.nn.CosineEmbeddingLoss`, for pairs of embeddings (N, D) or
+ * (D) with labels y ∈ {1, −1} of shape (N) or (): ℓ = 1 − cos(x1, x2) where y = 1,
+ * max(0, cos(x1, x2) − margin) where y = −1. "mean" divides by N.
+ * NOTE: the labels take no gradient (pass target.detach()).
+ *
+ * @example
+ * ```ts
+ * const a = nx.randn([3, 8], { requiresGrad: true });
+ * const b = nx.randn([3, 8], { requiresGrad: true });
+ * new nx.CosineEmbeddingLoss({ margin: 0.2 })(a, b, new nx.Tensor([1, -1, 1])).backward();
+ * ```
+ */
 export class CosineEmbeddingLoss extends Loss<[input1: Tensor, input2: Tensor, target: Tensor]> {
+  /** The cosine above which dissimilar pairs cost (default 0). */
   readonly margin: number;
 
   constructor(opts?: CosineEmbeddingLossOptions) {
@@ -36,6 +53,10 @@ export class CosineEmbeddingLoss extends Loss<[input1: Tensor, input2: Tensor, t
     this.margin = numberOption(o, "margin", 0, "CosineEmbeddingLoss", FINITE);
   }
 
+  /**
+   * The loss of the embeddings `input1`, `input2` with the labels `target`: a scalar for "mean"
+   * (over the N samples) and "sum", one loss per sample for "none".
+   */
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     checkTensor(input1, "CosineEmbeddingLoss: input1");
     checkTensor(input2, "CosineEmbeddingLoss: input2");
@@ -69,7 +90,16 @@ export class CosineEmbeddingLoss extends Loss<[input1: Tensor, input2: Tensor, t
   }
 }
 
-/** F.cosineEmbeddingLoss(input1, input2, target, { margin, reduction }) */
+/**
+ * Cosine embedding loss as a function, `torch.nn.functional.cosine_embedding_loss`:
+ * ℓ = 1 − cos where y = 1, max(0, cos − margin) where y = −1.
+ * Same as `new CosineEmbeddingLoss(opts).forward(input1, input2, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.cosineEmbeddingLoss(nx.randn([3, 8], { requiresGrad: true }), nx.randn([3, 8]), new nx.Tensor([1, -1, 1])).backward();
+ * ```
+ */
 export function cosineEmbeddingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts?: CosineEmbeddingLossOptions): Tensor {
   return new CosineEmbeddingLoss(opts).forward(input1, input2, target);
 }

@@ -31,18 +31,45 @@ import { checkTensor } from "../errors";
 import { formatShape, sameShape, sizeOf } from "../shape";
 import { checkTargetWithoutGrad } from "./checks";
 
+/** Options of `CrossEntropyLoss` and `F.crossEntropy` (PyTorch's, camelCased). */
 export interface CrossEntropyLossOptions extends LossOptions {
-  /** One weight per class. */
+  /** A manual rescaling weight per class, C entries (default: none, every class weighs 1). */
   weight?: Tensor | ArrayLike<number>;
-  /** Targets equal to this index contribute nothing (default −100). */
+  /**
+   * Class-index targets equal to this contribute neither loss nor gradient, and are left out of the
+   * "mean" (default −100).
+   */
   ignoreIndex?: number;
-  /** In [0, 1]: mixes the target with the uniform distribution (default 0). */
+  /**
+   * In [0, 1]: the target becomes (1 − ε)·target + ε/C, mixing in the uniform distribution (default
+   * 0, no smoothing).
+   */
   labelSmoothing?: number;
 }
 
+/**
+ * Cross entropy between logits and class indices or class probabilities, as
+ * `torch.nn.CrossEntropyLoss`: log-softmax and NLLLoss in one stable kernel.
+ * ℓ_s = (1 − ε)·w_t·(−log p_t) + (ε/C)·Σ_c w_c·(−log p_c), p = softmax(x) over the class dimension.
+ * Logits are (C), (N, C) or (N, C, d1, …); targets are class indices of shape (), (N)
+ * or (N, d1, …), or probabilities of the input's shape. With class indices, "mean" divides by
+ * Σ w_t over the non-ignored targets.
+ * NOTE: class indices may be float tensors holding integral values (PyTorch wants an
+ * integer tensor); probability targets get a gradient, class weights do not.
+ *
+ * @example
+ * ```ts
+ * const logits = nx.randn([3, 5], { requiresGrad: true });
+ * const target = new nx.Tensor([1, 0, 4]);
+ * new nx.CrossEntropyLoss({ labelSmoothing: 0.1 })(logits, target).backward();
+ * ```
+ */
 export class CrossEntropyLoss extends Loss {
+  /** The class weights (`weight` option), or null. */
   readonly weight: Tensor | null;
+  /** The ignored class index (default −100). */
   readonly ignoreIndex: number;
+  /** The label smoothing ε (default 0). */
   readonly labelSmoothing: number;
 
   constructor(opts?: CrossEntropyLossOptions) {
@@ -57,6 +84,10 @@ export class CrossEntropyLoss extends Loss {
     this.labelSmoothing = checkNumber(options.labelSmoothing ?? 0, "CrossEntropyLoss: labelSmoothing", { min: 0, max: 1 });
   }
 
+  /**
+   * The loss of the logits `input` against `target` (class indices, or probabilities of the
+   * input's shape): a scalar for "mean" and "sum", one loss per sample for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkTensor(input, "CrossEntropyLoss: input");
     checkTensor(target, "CrossEntropyLoss: target");
@@ -146,7 +177,16 @@ export class CrossEntropyLoss extends Loss {
   }
 }
 
-/** F.crossEntropy(input, target, { weight, ignoreIndex, reduction, labelSmoothing }) */
+/**
+ * Cross entropy as a function, `torch.nn.functional.cross_entropy`:
+ * ℓ_s = (1 − ε)·w_t·(−log p_t) + (ε/C)·Σ_c w_c·(−log p_c).
+ * Same as `new CrossEntropyLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.crossEntropy(nx.randn([3, 5], { requiresGrad: true }), new nx.Tensor([1, 0, 4])).backward();
+ * ```
+ */
 export function crossEntropy(input: Tensor, target: Tensor, opts?: CrossEntropyLossOptions): Tensor {
   return new CrossEntropyLoss(opts).forward(input, target);
 }

@@ -39,7 +39,8 @@ export interface CTCLossOptions extends LossOptions {
   zeroInfinity?: boolean;
 }
 
-type Lengths = Tensor | ArrayLike<number> | number;
+/** CTCLoss's input and target lengths: a Tensor or numbers, one per sample (a number when unbatched). */
+export type CTCLengths = Tensor | ArrayLike<number> | number;
 
 /** Lengths as integers, one per sample; TypeError/RangeError naming them. */
 function lengthList(v: unknown, n: number, what: string): number[] {
@@ -60,8 +61,10 @@ function lengthList(v: unknown, n: number, what: string): number[] {
   return out;
 }
 
-export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths]> {
+export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengths: CTCLengths, targetLengths: CTCLengths]> {
+  /** The blank label's class index. */
   readonly blank: number;
+  /** Whether infinite losses (and their gradients) become 0. */
   readonly zeroInfinity: boolean;
 
   constructor(opts?: CTCLossOptions) {
@@ -71,7 +74,7 @@ export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengt
     this.zeroInfinity = booleanOption(o, "zeroInfinity", false, "CTCLoss");
   }
 
-  forward(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths): Tensor {
+  forward(logProbs: Tensor, targets: Tensor, inputLengths: CTCLengths, targetLengths: CTCLengths): Tensor {
     checkTensor(logProbs, "CTCLoss: logProbs");
     checkTensor(targets, "CTCLoss: targets");
     if (logProbs.ndim !== 2 && logProbs.ndim !== 3) {
@@ -158,8 +161,8 @@ export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengt
 export function ctcLoss(
   logProbs: Tensor,
   targets: Tensor,
-  inputLengths: Lengths,
-  targetLengths: Lengths,
+  inputLengths: CTCLengths,
+  targetLengths: CTCLengths,
   opts?: CTCLossOptions,
 ): Tensor {
   return new CTCLoss(opts).forward(logProbs, targets, inputLengths, targetLengths);

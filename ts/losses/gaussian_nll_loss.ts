@@ -39,15 +39,35 @@ export const GAUSSIAN_NLL: ElementwiseKind = {
   },
 };
 
+/** Options of `GaussianNLLLoss` and `F.gaussianNllLoss` (PyTorch's, camelCased). */
 export interface GaussianNLLLossOptions extends LossOptions {
   /** Add the constant ½·log 2π (default false). */
   full?: boolean;
-  /** The variance is clamped to at least this, for stability (> 0, default 1e-6). */
+  /**
+   * The variance is clamped to at least this, for stability; the gradient ignores the clamp (> 0,
+   * default 1e-6).
+   */
   eps?: number;
 }
 
+/**
+ * Negative log-likelihood of a target y under N(x, var), as `torch.nn.GaussianNLLLoss`, for
+ * regression that predicts its own uncertainty: ℓ = ½·(log v + (x − y)²/v), v = max(var, eps).
+ * `variance` has the input's shape, or one variance per sample (the shape without its last
+ * dimension, or with it 1). A negative variance is a RangeError.
+ * NOTE: target must have the input's shape (PyTorch broadcasts it).
+ *
+ * @example
+ * ```ts
+ * const mean = nx.randn([3, 5], { requiresGrad: true });
+ * const variance = nx.ones([3, 1], { requiresGrad: true });
+ * new nx.GaussianNLLLoss()(mean, nx.randn([3, 5]), variance).backward();
+ * ```
+ */
 export class GaussianNLLLoss extends Loss<[input: Tensor, target: Tensor, variance: Tensor]> {
+  /** Whether the constant ½·log 2π is added (default false). */
   readonly full: boolean;
+  /** The variance's lower clamp (default 1e-6). */
   readonly eps: number;
 
   constructor(opts?: GaussianNLLLossOptions) {
@@ -57,6 +77,10 @@ export class GaussianNLLLoss extends Loss<[input: Tensor, target: Tensor, varian
     this.eps = numberOption(o, "eps", 1e-6, "GaussianNLLLoss", POSITIVE);
   }
 
+  /**
+   * The loss of the means `input` against `target` (the same shape) with `variance`: a scalar for
+   * "mean" (over the input's elements) and "sum", the element-wise losses for "none".
+   */
   forward(input: Tensor, target: Tensor, variance: Tensor): Tensor {
     checkInputTarget(input, target, "GaussianNLLLoss");
     checkTensor(variance, "GaussianNLLLoss: var");
@@ -92,7 +116,16 @@ export class GaussianNLLLoss extends Loss<[input: Tensor, target: Tensor, varian
   }
 }
 
-/** F.gaussianNllLoss(input, target, variance, { full, eps, reduction }) */
+/**
+ * Gaussian negative log-likelihood as a function, `torch.nn.functional.gaussian_nll_loss`:
+ * ℓ = ½·(log v + (x − y)²/v).
+ * Same as `new GaussianNLLLoss(opts).forward(input, target, variance)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.gaussianNllLoss(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5]), nx.ones([3, 5])).backward();
+ * ```
+ */
 export function gaussianNllLoss(input: Tensor, target: Tensor, variance: Tensor, opts?: GaussianNLLLossOptions): Tensor {
   return new GaussianNLLLoss(opts).forward(input, target, variance);
 }

@@ -33,12 +33,26 @@ export const HINGE_EMBEDDING: ElementwiseKind = {
   },
 };
 
+/** Options of `HingeEmbeddingLoss` and `F.hingeEmbeddingLoss` (PyTorch's, camelCased). */
 export interface HingeEmbeddingLossOptions extends LossOptions {
-  /** How far dissimilar pairs are pushed (default 1). */
+  /** How far dissimilar pairs (label −1) are pushed (default 1). */
   margin?: number;
 }
 
+/**
+ * Hinge embedding loss, as `torch.nn.HingeEmbeddingLoss`, for x usually a distance between two
+ * embeddings and labels y ∈ {1, −1}: ℓ = x where y = 1, max(0, margin − x) where y = −1.
+ * NOTE: input and target must have the same shape (PyTorch broadcasts); the target gradient
+ * is 0 (the labels only select), as in PyTorch.
+ *
+ * @example
+ * ```ts
+ * const distances = nx.randn([4], { requiresGrad: true }).abs();
+ * new nx.HingeEmbeddingLoss()(distances, new nx.Tensor([1, -1, -1, 1])).backward();
+ * ```
+ */
 export class HingeEmbeddingLoss extends Loss {
+  /** How far dissimilar pairs are pushed (default 1). */
   readonly margin: number;
 
   constructor(opts?: HingeEmbeddingLossOptions) {
@@ -47,6 +61,10 @@ export class HingeEmbeddingLoss extends Loss {
     this.margin = numberOption(o, "margin", 1, "HingeEmbeddingLoss", FINITE);
   }
 
+  /**
+   * The loss of `input` with the labels `target` (the same shape): a scalar for "mean" (over the
+   * elements) and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "HingeEmbeddingLoss");
     return elementwiseLoss("HingeEmbeddingLoss", [input, target], ["a", () => zeros(target.shape)], this.reduction, (out, s) =>
@@ -55,7 +73,16 @@ export class HingeEmbeddingLoss extends Loss {
   }
 }
 
-/** F.hingeEmbeddingLoss(input, target, { margin, reduction }) */
+/**
+ * Hinge embedding loss as a function, `torch.nn.functional.hinge_embedding_loss`:
+ * ℓ = x where y = 1, max(0, margin − x) where y = −1.
+ * Same as `new HingeEmbeddingLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.hingeEmbeddingLoss(nx.randn([4], { requiresGrad: true }), new nx.Tensor([1, -1, -1, 1])).backward();
+ * ```
+ */
 export function hingeEmbeddingLoss(input: Tensor, target: Tensor, opts?: HingeEmbeddingLossOptions): Tensor {
   return new HingeEmbeddingLoss(opts).forward(input, target);
 }

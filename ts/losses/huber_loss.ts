@@ -29,12 +29,24 @@ export const HUBER: ElementwiseKind = {
   },
 };
 
+/** Options of `HuberLoss` and `F.huberLoss` (PyTorch's, camelCased). */
 export interface HuberLossOptions extends LossOptions {
   /** Where the loss turns from quadratic to linear (> 0, default 1). */
   delta?: number;
 }
 
+/**
+ * Huber loss, as `torch.nn.HuberLoss`: quadratic near zero, linear beyond δ, so outliers do
+ * not dominate a regression. With d = x − y: ℓ = ½·d² where |d| < δ, δ·(|d| − ½·δ) elsewhere.
+ * NOTE: input and target must have the same shape (PyTorch broadcasts with a warning).
+ *
+ * @example
+ * ```ts
+ * new nx.HuberLoss({ delta: 0.5 })(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5])).backward();
+ * ```
+ */
 export class HuberLoss extends Loss {
+  /** Where the loss turns from quadratic to linear (default 1). */
   readonly delta: number;
 
   constructor(opts?: HuberLossOptions) {
@@ -43,6 +55,10 @@ export class HuberLoss extends Loss {
     this.delta = numberOption(o, "delta", 1, "HuberLoss", POSITIVE);
   }
 
+  /**
+   * The loss of `input` against `target` (the same shape): a scalar for "mean" (over the elements)
+   * and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "HuberLoss");
     return elementwiseLoss("HuberLoss", [input, target], ["a", -1], this.reduction, (out, s) =>
@@ -51,7 +67,16 @@ export class HuberLoss extends Loss {
   }
 }
 
-/** F.huberLoss(input, target, { reduction, delta }) */
+/**
+ * Huber loss as a function, `torch.nn.functional.huber_loss`:
+ * ℓ = ½·d² where |d| < δ, δ·(|d| − ½·δ) elsewhere.
+ * Same as `new HuberLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.huberLoss(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5]), { delta: 0.5 }).backward();
+ * ```
+ */
 export function huberLoss(input: Tensor, target: Tensor, opts?: HuberLossOptions): Tensor {
   return new HuberLoss(opts).forward(input, target);
 }

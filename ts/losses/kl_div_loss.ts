@@ -45,16 +45,38 @@ export const KL_DIV: ElementwiseKind = {
   },
 };
 
+/** Options of `KLDivLoss` and `F.klDiv` (PyTorch's, camelCased). */
 export interface KLDivLossOptions {
-  /** "none" | "mean" | "sum" | "batchmean" (default "mean", as PyTorch; "batchmean" is the KL divergence). */
+  /**
+   * "none" | "mean" | "sum" | "batchmean" (default "mean", as PyTorch). "batchmean" divides the sum
+   * by input.shape[0], which is the KL divergence per sample; "mean" divides by the number of
+   * elements.
+   */
   reduction?: KLDivReduction;
-  /** The target holds log-probabilities (default false). */
+  /** The target holds log-probabilities log p rather than p (default false). */
   logTarget?: boolean;
 }
 
 const KL_REDUCTIONS: readonly KLDivReduction[] = [...REDUCTIONS, "batchmean"];
 
+/**
+ * Kullback–Leibler divergence of a target distribution p from log-probabilities x = log q, as
+ * `torch.nn.KLDivLoss`: ℓ = p·(log p − x), 0 where p = 0 (with logTarget, t = log p: ℓ = e^t·(t −
+ * x)).
+ * Use reduction "batchmean" for the KL divergence per sample; the default "mean" divides by the
+ * number of elements, as in PyTorch.
+ * NOTE: input and target must have the same shape (PyTorch broadcasts); the target gradient
+ * is 0 where p = 0 (PyTorch 1.13 gives NaN there); "batchmean" of a 0-d input divides by 1.
+ *
+ * @example
+ * ```ts
+ * const logQ = nx.randn([3, 5], { requiresGrad: true }).logSoftmax(1);
+ * const p = nx.randn([3, 5]).softmax(1);
+ * new nx.KLDivLoss({ reduction: "batchmean" })(logQ, p).backward();
+ * ```
+ */
 export class KLDivLoss extends Loss<[input: Tensor, target: Tensor], KLDivReduction> {
+  /** Whether the target holds log-probabilities (default false). */
   readonly logTarget: boolean;
 
   constructor(opts?: KLDivLossOptions) {
@@ -63,6 +85,10 @@ export class KLDivLoss extends Loss<[input: Tensor, target: Tensor], KLDivReduct
     this.logTarget = booleanOption(o, "logTarget", false, "KLDivLoss");
   }
 
+  /**
+   * The loss of the log-probabilities `input` against `target` (the same shape): a scalar for
+   * "mean", "batchmean" and "sum", the element-wise losses for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "KLDivLoss");
     const batch = this.reduction === "batchmean";
@@ -78,7 +104,16 @@ export class KLDivLoss extends Loss<[input: Tensor, target: Tensor], KLDivReduct
   }
 }
 
-/** F.klDiv(input, target, { reduction, logTarget }) */
+/**
+ * Kullback–Leibler divergence as a function, `torch.nn.functional.kl_div`:
+ * ℓ = p·(log p − x).
+ * Same as `new KLDivLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.klDiv(nx.randn([3, 5], { requiresGrad: true }).logSoftmax(1), nx.randn([3, 5]).softmax(1), { reduction: "batchmean" }).backward();
+ * ```
+ */
 export function klDiv(input: Tensor, target: Tensor, opts?: KLDivLossOptions): Tensor {
   return new KLDivLoss(opts).forward(input, target);
 }

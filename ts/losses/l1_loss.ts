@@ -25,11 +25,24 @@ export const L1: ElementwiseKind = {
   },
 };
 
+/**
+ * Mean absolute error, as `torch.nn.L1Loss`: ℓ_i = |x_i − y_i| (gradient 0 where x_i = y_i).
+ * NOTE: input and target must have the same shape (PyTorch broadcasts with a warning).
+ *
+ * @example
+ * ```ts
+ * new nx.L1Loss()(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5])).backward();
+ * ```
+ */
 export class L1Loss extends Loss {
   constructor(opts?: LossOptions) {
     super(checkOptions(opts, ["reduction"], "L1Loss"));
   }
 
+  /**
+   * The loss of `input` against `target` (the same shape): a scalar for "mean" (over the elements)
+   * and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "L1Loss");
     return elementwiseLoss("L1Loss", [input, target], ["a", -1], this.reduction, (out, s) =>
@@ -38,7 +51,16 @@ export class L1Loss extends Loss {
   }
 }
 
-/** F.l1Loss(input, target, { reduction }) */
+/**
+ * Mean absolute error as a function, `torch.nn.functional.l1_loss`:
+ * ℓ_i = |x_i − y_i|.
+ * Same as `new L1Loss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.l1Loss(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5])).backward();
+ * ```
+ */
 export function l1Loss(input: Tensor, target: Tensor, opts?: LossOptions): Tensor {
   return new L1Loss(opts).forward(input, target);
 }

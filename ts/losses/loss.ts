@@ -21,7 +21,13 @@ import { Callable } from "../callable";
 import type { Tensor } from "../tensor";
 import { checkReduction, REDUCTIONS, type Reduction } from "./reduction";
 
+/** The option every loss takes (PyTorch's `reduction`); each loss's options extend it. */
 export interface LossOptions {
+  /**
+   * How the per-element (or per-sample) losses are combined: "none" keeps
+   * them, "mean" averages them (what it divides by is stated per loss),
+   * "sum" adds them. Default "mean".
+   */
   reduction?: Reduction;
 }
 
@@ -30,6 +36,22 @@ export interface Loss<Inputs extends unknown[] = [input: Tensor, target: Tensor]
   (...inputs: Inputs): Tensor;
 }
 
+/**
+ * The base class of the losses (PyTorch's `torch.nn.modules.loss._Loss`):
+ * holds `reduction` and makes instances callable, `criterion(...inputs)`
+ * being `criterion.forward(...inputs)`. Extend it for a custom loss built
+ * from Tensor ops; gradients then follow by autograd.
+ *
+ * @example
+ * ```ts
+ * class CustomLoss extends nx.Loss {
+ *   forward(input: nx.Tensor, target: nx.Tensor) {
+ *     return input.sub(target).pow(2).mean();
+ *   }
+ * }
+ * new CustomLoss()(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5])).backward();
+ * ```
+ */
 export abstract class Loss<Inputs extends unknown[] = [input: Tensor, target: Tensor], R extends string = Reduction> extends Callable {
   /** "none" | "mean" | "sum" (default "mean"); KLDivLoss also "batchmean". */
   readonly reduction: R;
@@ -40,6 +62,10 @@ export abstract class Loss<Inputs extends unknown[] = [input: Tensor, target: Te
     this.reduction = checkReduction<R>(opts?.reduction ?? fallback, new.target.name, allowed);
   }
 
+  /**
+   * The loss of the inputs: a scalar for "mean" and "sum", the unreduced
+   * losses for "none". Inputs are validated before anything is computed.
+   */
   abstract forward(...inputs: Inputs): Tensor;
 
   override toString(): string {

@@ -29,12 +29,27 @@ export const MARGIN_RANKING: ElementwiseKind = {
   },
 };
 
+/** Options of `MarginRankingLoss` and `F.marginRankingLoss` (PyTorch's, camelCased). */
 export interface MarginRankingLossOptions extends LossOptions {
-  /** Required gap between the ranked scores (default 0). */
+  /** The gap required between the two scores, in the order the label asks for (default 0). */
   margin?: number;
 }
 
+/**
+ * Ranking hinge for pairs of scores, as `torch.nn.MarginRankingLoss`: labels y ∈ {1, −1} say
+ * whether x1 or x2 should rank higher. ℓ = max(0, −y·(x1 − x2) + margin).
+ * NOTE: the three tensors must have the same shape (PyTorch broadcasts); no gradient with
+ * respect to the labels (pass target.detach()).
+ *
+ * @example
+ * ```ts
+ * const x1 = nx.randn([3], { requiresGrad: true });
+ * const x2 = nx.randn([3], { requiresGrad: true });
+ * new nx.MarginRankingLoss({ margin: 0.1 })(x1, x2, new nx.Tensor([1, -1, 1])).backward();
+ * ```
+ */
 export class MarginRankingLoss extends Loss<[input1: Tensor, input2: Tensor, target: Tensor]> {
+  /** The required gap between the scores (default 0). */
   readonly margin: number;
 
   constructor(opts?: MarginRankingLossOptions) {
@@ -43,6 +58,11 @@ export class MarginRankingLoss extends Loss<[input1: Tensor, input2: Tensor, tar
     this.margin = numberOption(o, "margin", 0, "MarginRankingLoss", FINITE);
   }
 
+  /**
+   * The loss of the scores `input1` and `input2` with the labels `target` (all one shape): a scalar
+   * for "mean" (over the elements) and "sum", the element-wise losses (the input's shape) for
+   * "none".
+   */
   forward(input1: Tensor, input2: Tensor, target: Tensor): Tensor {
     checkSameShapes([input1, input2, target], ["input1", "input2", "target"], "MarginRankingLoss");
     checkTargetWithoutGrad(target, "MarginRankingLoss");
@@ -52,7 +72,16 @@ export class MarginRankingLoss extends Loss<[input1: Tensor, input2: Tensor, tar
   }
 }
 
-/** F.marginRankingLoss(input1, input2, target, { margin, reduction }) */
+/**
+ * Ranking hinge as a function, `torch.nn.functional.margin_ranking_loss`:
+ * ℓ = max(0, −y·(x1 − x2) + margin).
+ * Same as `new MarginRankingLoss(opts).forward(input1, input2, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.marginRankingLoss(nx.randn([3], { requiresGrad: true }), nx.randn([3]), new nx.Tensor([1, -1, 1])).backward();
+ * ```
+ */
 export function marginRankingLoss(input1: Tensor, input2: Tensor, target: Tensor, opts?: MarginRankingLossOptions): Tensor {
   return new MarginRankingLoss(opts).forward(input1, input2, target);
 }

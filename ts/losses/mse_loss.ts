@@ -24,11 +24,24 @@ export const MSE: ElementwiseKind = {
   },
 };
 
+/**
+ * Mean squared error, as `torch.nn.MSELoss`: ℓ_i = (x_i − y_i)².
+ * NOTE: input and target must have the same shape (PyTorch broadcasts with a warning).
+ *
+ * @example
+ * ```ts
+ * new nx.MSELoss()(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5])).backward();
+ * ```
+ */
 export class MSELoss extends Loss {
   constructor(opts?: LossOptions) {
     super(checkOptions(opts, ["reduction"], "MSELoss"));
   }
 
+  /**
+   * The loss of `input` against `target` (the same shape): a scalar for "mean" (over the elements)
+   * and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "MSELoss");
     return elementwiseLoss("MSELoss", [input, target], ["a", -1], this.reduction, (out, s) =>
@@ -37,7 +50,16 @@ export class MSELoss extends Loss {
   }
 }
 
-/** F.mseLoss(input, target, { reduction }) */
+/**
+ * Mean squared error as a function, `torch.nn.functional.mse_loss`:
+ * ℓ_i = (x_i − y_i)².
+ * Same as `new MSELoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.mseLoss(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5]), { reduction: "sum" }).backward();
+ * ```
+ */
 export function mseLoss(input: Tensor, target: Tensor, opts?: LossOptions): Tensor {
   return new MSELoss(opts).forward(input, target);
 }

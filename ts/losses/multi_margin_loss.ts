@@ -22,18 +22,37 @@ import { checkTensor } from "../errors";
 import { formatShape, sameShape } from "../shape";
 import { classIndexDenominator } from "./class_targets";
 
+/** Options of `MultiMarginLoss` and `F.multiMarginLoss` (PyTorch's, camelCased). */
 export interface MultiMarginLossOptions extends LossOptions {
-  /** 1 (hinge) or 2 (squared hinge), default 1. */
+  /** 1 (hinge) or 2 (squared hinge); default 1. */
   p?: number;
-  /** Default 1. */
+  /** The margin by which the target class's score should exceed the others (default 1). */
   margin?: number;
-  /** One weight per class, applied by the target's class. */
+  /**
+   * A manual rescaling weight per class, C entries, applied by each sample's target class (default:
+   * none, 1).
+   */
   weight?: Tensor | ArrayLike<number>;
 }
 
+/**
+ * Multi-class hinge (SVM) loss, as `torch.nn.MultiMarginLoss`, on scores (N, C) or (C) with class
+ * indices (N) or (): ℓ_n = (1/C)·Σ_{i ≠ y} w_y·max(0, margin − x_y + x_i)^p. "mean" divides by N.
+ * NOTE: class indices may be float tensors holding integral values; no gradient with respect
+ * to the weights.
+ *
+ * @example
+ * ```ts
+ * const scores = nx.randn([3, 5], { requiresGrad: true });
+ * new nx.MultiMarginLoss({ p: 2 })(scores, new nx.Tensor([1, 0, 4])).backward();
+ * ```
+ */
 export class MultiMarginLoss extends Loss {
+  /** 1 (hinge) or 2 (squared hinge), default 1. */
   readonly p: number;
+  /** The required margin (default 1). */
   readonly margin: number;
+  /** The class weights (`weight` option), or null. */
   readonly weight: Tensor | null;
 
   constructor(opts?: MultiMarginLossOptions) {
@@ -47,6 +66,10 @@ export class MultiMarginLoss extends Loss {
     this.weight = weightTensor(o.weight, "MultiMarginLoss: weight");
   }
 
+  /**
+   * The loss of the scores `input` against the class indices `target`: a scalar for "mean" (over
+   * the N samples) and "sum", one loss per sample for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkTensor(input, "MultiMarginLoss: input");
     checkTensor(target, "MultiMarginLoss: target");
@@ -81,7 +104,16 @@ export class MultiMarginLoss extends Loss {
   }
 }
 
-/** F.multiMarginLoss(input, target, { p, margin, weight, reduction }) */
+/**
+ * Multi-class hinge loss as a function, `torch.nn.functional.multi_margin_loss`:
+ * ℓ_n = (1/C)·Σ_{i ≠ y} w_y·max(0, margin − x_y + x_i)^p.
+ * Same as `new MultiMarginLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.multiMarginLoss(nx.randn([3, 5], { requiresGrad: true }), new nx.Tensor([1, 0, 4])).backward();
+ * ```
+ */
 export function multiMarginLoss(input: Tensor, target: Tensor, opts?: MultiMarginLossOptions): Tensor {
   return new MultiMarginLoss(opts).forward(input, target);
 }

@@ -16,11 +16,29 @@ import { checkOptions } from "../options";
 import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
 import { reduceComposite } from "./composite";
 
+/**
+ * Multi-label hinge loss, as `torch.nn.MultiLabelMarginLoss`, on scores (N, C) or (C); each row
+ * of the target (the same shape) lists that sample's classes, ended by −1:
+ * ℓ_n = (1/C)·Σ_{j ∈ targets} Σ_{i ∉ targets} max(0, 1 − (x_j − x_i)). "mean" divides by N; memory
+ * grows as N·C².
+ * NOTE: the targets take no gradient; class indices are float tensors holding integral values.
+ *
+ * @example
+ * ```ts
+ * const scores = new nx.Tensor([[0.1, 0.2, 0.4, 0.8]], { requiresGrad: true });
+ * const loss = new nx.MultiLabelMarginLoss()(scores, new nx.Tensor([[3, 0, -1, 1]]));
+ * loss.backward(); // loss.item() ≈ 0.85, as in PyTorch's documentation
+ * ```
+ */
 export class MultiLabelMarginLoss extends Loss {
   constructor(opts?: LossOptions) {
     super(checkOptions(opts, ["reduction"], "MultiLabelMarginLoss"));
   }
 
+  /**
+   * The loss of the scores `input` against the class lists `target` (the same shape): a scalar for
+   * "mean" (over the N samples) and "sum", one loss per sample for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "MultiLabelMarginLoss");
     if (input.ndim !== 1 && input.ndim !== 2) {
@@ -59,7 +77,16 @@ export class MultiLabelMarginLoss extends Loss {
   }
 }
 
-/** F.multilabelMarginLoss(input, target, { reduction }) */
+/**
+ * Multi-label hinge loss as a function, `torch.nn.functional.multilabel_margin_loss`:
+ * ℓ_n = (1/C)·Σ_{j ∈ targets} Σ_{i ∉ targets} max(0, 1 − (x_j − x_i)).
+ * Same as `new MultiLabelMarginLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.multilabelMarginLoss(nx.randn([2, 4], { requiresGrad: true }), new nx.Tensor([[3, 0, -1, 1], [1, -1, 0, 0]])).backward();
+ * ```
+ */
 export function multilabelMarginLoss(input: Tensor, target: Tensor, opts?: LossOptions): Tensor {
   return new MultiLabelMarginLoss(opts).forward(input, target);
 }

@@ -41,18 +41,35 @@ export const POISSON_NLL: ElementwiseKind = {
   },
 };
 
+/** Options of `PoissonNLLLoss` and `F.poissonNllLoss` (PyTorch's, camelCased). */
 export interface PoissonNLLLossOptions extends LossOptions {
-  /** The input is log λ (default true) rather than λ. */
+  /** The input is log λ (default true); false: the input is λ itself. */
   logInput?: boolean;
-  /** Add Stirling's approximation of log(y!) (default false). */
+  /**
+   * Add Stirling's approximation of log(y!), y·log y − y + ½·log(2πy) where y > 1 (default false).
+   */
   full?: boolean;
-  /** Added to λ inside the log when logInput is false (default 1e-8). */
+  /** Added to λ inside the log when logInput is false, so λ = 0 stays finite (default 1e-8). */
   eps?: number;
 }
 
+/**
+ * Negative log-likelihood of target counts y under Poisson(λ), as `torch.nn.PoissonNLLLoss`,
+ * for count regression: ℓ = e^x − y·x with x = log λ (logInput), ℓ = x − y·log(x + eps) with x = λ.
+ * NOTE: input and target must have the same shape (PyTorch broadcasts).
+ *
+ * @example
+ * ```ts
+ * const logRate = nx.randn([2, 3], { requiresGrad: true });
+ * new nx.PoissonNLLLoss()(logRate, new nx.Tensor([[0, 1, 3], [2, 0, 1]])).backward();
+ * ```
+ */
 export class PoissonNLLLoss extends Loss {
+  /** Whether the input is log λ (default true). */
   readonly logInput: boolean;
+  /** Whether Stirling's term is added (default false). */
   readonly full: boolean;
+  /** Added to λ inside the log when logInput is false (default 1e-8). */
   readonly eps: number;
 
   constructor(opts?: PoissonNLLLossOptions) {
@@ -63,6 +80,10 @@ export class PoissonNLLLoss extends Loss {
     this.eps = numberOption(o, "eps", 1e-8, "PoissonNLLLoss", NON_NEGATIVE);
   }
 
+  /**
+   * The loss of `input` (log λ, or λ) against the counts `target` (the same shape): a scalar for
+   * "mean" (over the elements) and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "PoissonNLLLoss");
     const params = [+this.logInput, +this.full, this.eps];
@@ -72,7 +93,16 @@ export class PoissonNLLLoss extends Loss {
   }
 }
 
-/** F.poissonNllLoss(input, target, { logInput, full, eps, reduction }) */
+/**
+ * Poisson negative log-likelihood as a function, `torch.nn.functional.poisson_nll_loss`:
+ * ℓ = e^x − y·x (logInput), x − y·log(x + eps) otherwise.
+ * Same as `new PoissonNLLLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.poissonNllLoss(nx.randn([3], { requiresGrad: true }), new nx.Tensor([0, 2, 1])).backward();
+ * ```
+ */
 export function poissonNllLoss(input: Tensor, target: Tensor, opts?: PoissonNLLLossOptions): Tensor {
   return new PoissonNLLLoss(opts).forward(input, target);
 }

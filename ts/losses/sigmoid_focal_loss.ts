@@ -45,15 +45,35 @@ export const SIGMOID_FOCAL: ElementwiseKind = {
   },
 };
 
+/** Options of `SigmoidFocalLoss` and `F.sigmoidFocalLoss` (torchvision's, camelCased). */
 export interface SigmoidFocalLossOptions extends LossOptions {
-  /** Weight of the positives in [0, 1] (default 0.25); negative: no weighting. */
+  /**
+   * Weight of the positives in [0, 1], 1 − α for the negatives (default 0.25); negative: no
+   * weighting.
+   */
   alpha?: number;
-  /** Focusing exponent ≥ 0 (default 2); 0 gives α-weighted BCE with logits. */
+  /** Focusing exponent ≥ 0 on 1 − p_t (default 2); 0 gives α-weighted BCE with logits. */
   gamma?: number;
 }
 
+/**
+ * Focal loss on logits (Lin et al., RetinaNet), torchvision's `sigmoid_focal_loss` as a
+ * class (PyTorch has no torch.nn one): down-weights easy examples so that rare positives
+ * dominate. ℓ = α_t·BCEWithLogits(x, t)·(1 − p_t)^γ, p = σ(x).
+ * The class reduces by "mean" by default, `F.sigmoidFocalLoss` by "none", as torchvision.
+ * NOTE: input and target must have the same shape; no gradient with respect to the target
+ * (pass target.detach()).
+ *
+ * @example
+ * ```ts
+ * const logits = nx.randn([2, 3], { requiresGrad: true });
+ * new nx.SigmoidFocalLoss({ gamma: 2 })(logits, new nx.Tensor([[1, 0, 0], [0, 1, 1]])).backward();
+ * ```
+ */
 export class SigmoidFocalLoss extends Loss {
+  /** Weight of the positives (default 0.25; negative: no weighting). */
   readonly alpha: number;
+  /** The focusing exponent (default 2). */
   readonly gamma: number;
 
   constructor(opts?: SigmoidFocalLossOptions) {
@@ -63,6 +83,11 @@ export class SigmoidFocalLoss extends Loss {
     this.gamma = numberOption(o, "gamma", 2, "SigmoidFocalLoss", NON_NEGATIVE);
   }
 
+  /**
+   * The loss of the logits `input` against the binary (or soft) `target` (the same shape): a scalar
+   * for "mean" (over the elements) and "sum", the element-wise losses (the input's shape) for
+   * "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "SigmoidFocalLoss");
     checkTargetWithoutGrad(target, "SigmoidFocalLoss");
@@ -72,7 +97,17 @@ export class SigmoidFocalLoss extends Loss {
   }
 }
 
-/** F.sigmoidFocalLoss(input, target, { alpha, gamma, reduction }): reduction "none" by default, as torchvision. */
+/**
+ * Focal loss on logits as a function, torchvision's `torchvision.ops.sigmoid_focal_loss`:
+ * ℓ = α_t·BCEWithLogits(x, t)·(1 − p_t)^γ.
+ * Same as `new SigmoidFocalLoss(opts).forward(input, target)`
+ * but with reduction "none" by default, as torchvision.
+ *
+ * @example
+ * ```ts
+ * nx.F.sigmoidFocalLoss(nx.randn([4], { requiresGrad: true }), new nx.Tensor([1, 0, 0, 1])).sum().backward();
+ * ```
+ */
 export function sigmoidFocalLoss(input: Tensor, target: Tensor, opts?: SigmoidFocalLossOptions): Tensor {
   return new SigmoidFocalLoss({ reduction: "none", ...opts }).forward(input, target);
 }

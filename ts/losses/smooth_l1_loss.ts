@@ -31,12 +31,24 @@ export const SMOOTH_L1: ElementwiseKind = {
   },
 };
 
+/** Options of `SmoothL1Loss` and `F.smoothL1Loss` (PyTorch's, camelCased). */
 export interface SmoothL1LossOptions extends LossOptions {
-  /** Where the loss turns from quadratic to linear (≥ 0, default 1). */
+  /** Where the loss turns from quadratic to linear (≥ 0, default 1; 0 gives L1Loss). */
   beta?: number;
 }
 
+/**
+ * Smooth L1 loss, as `torch.nn.SmoothL1Loss`: HuberLoss divided by β, so the linear part has
+ * slope 1; used for box regression. With d = x − y: ℓ = ½·d²/β where |d| < β, |d| − ½·β elsewhere.
+ * NOTE: input and target must have the same shape (PyTorch broadcasts with a warning).
+ *
+ * @example
+ * ```ts
+ * new nx.SmoothL1Loss({ beta: 0.5 })(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5])).backward();
+ * ```
+ */
 export class SmoothL1Loss extends Loss {
+  /** Where the loss turns from quadratic to linear (default 1). */
   readonly beta: number;
 
   constructor(opts?: SmoothL1LossOptions) {
@@ -45,6 +57,10 @@ export class SmoothL1Loss extends Loss {
     this.beta = numberOption(o, "beta", 1, "SmoothL1Loss", NON_NEGATIVE);
   }
 
+  /**
+   * The loss of `input` against `target` (the same shape): a scalar for "mean" (over the elements)
+   * and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "SmoothL1Loss");
     return elementwiseLoss("SmoothL1Loss", [input, target], ["a", { second: true }], this.reduction, (out, s) =>
@@ -53,7 +69,16 @@ export class SmoothL1Loss extends Loss {
   }
 }
 
-/** F.smoothL1Loss(input, target, { reduction, beta }) */
+/**
+ * Smooth L1 loss as a function, `torch.nn.functional.smooth_l1_loss`:
+ * ℓ = ½·d²/β where |d| < β, |d| − ½·β elsewhere.
+ * Same as `new SmoothL1Loss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.smoothL1Loss(nx.randn([3, 5], { requiresGrad: true }), nx.randn([3, 5])).backward();
+ * ```
+ */
 export function smoothL1Loss(input: Tensor, target: Tensor, opts?: SmoothL1LossOptions): Tensor {
   return new SmoothL1Loss(opts).forward(input, target);
 }

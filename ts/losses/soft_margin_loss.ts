@@ -28,11 +28,26 @@ export const SOFT_MARGIN: ElementwiseKind = {
   },
 };
 
+/**
+ * Two-class logistic loss on raw scores, as `torch.nn.SoftMarginLoss`, labels y ∈ {−1, 1}:
+ * ℓ = log(1 + e^(−y·x)), computed stably.
+ * NOTE: input and target must have the same shape (PyTorch broadcasts); no gradient with
+ * respect to the target (PyTorch 1.13 has none either).
+ *
+ * @example
+ * ```ts
+ * new nx.SoftMarginLoss()(nx.randn([4], { requiresGrad: true }), new nx.Tensor([1, -1, -1, 1])).backward();
+ * ```
+ */
 export class SoftMarginLoss extends Loss {
   constructor(opts?: LossOptions) {
     super(checkOptions(opts, ["reduction"], "SoftMarginLoss"));
   }
 
+  /**
+   * The loss of the scores `input` with the labels `target` (the same shape): a scalar for "mean"
+   * (over the elements) and "sum", the element-wise losses (the input's shape) for "none".
+   */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "SoftMarginLoss");
     checkTargetWithoutGrad(target, "SoftMarginLoss");
@@ -42,7 +57,16 @@ export class SoftMarginLoss extends Loss {
   }
 }
 
-/** F.softMarginLoss(input, target, { reduction }) */
+/**
+ * Two-class logistic loss as a function, `torch.nn.functional.soft_margin_loss`:
+ * ℓ = log(1 + e^(−y·x)).
+ * Same as `new SoftMarginLoss(opts).forward(input, target)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.softMarginLoss(nx.randn([4], { requiresGrad: true }), new nx.Tensor([1, -1, -1, 1])).backward();
+ * ```
+ */
 export function softMarginLoss(input: Tensor, target: Tensor, opts?: LossOptions): Tensor {
   return new SoftMarginLoss(opts).forward(input, target);
 }

@@ -18,18 +18,30 @@ import { reduceComposite } from "./composite";
 import { kernelsNow } from "../backend/select";
 import { fusedLoss, viewsOf } from "./reduction";
 
+/** Options of `TripletMarginLoss` and `F.tripletMarginLoss` (PyTorch's, camelCased). */
 export interface TripletMarginLossOptions extends LossOptions {
-  /** Required gap between the positive and the negative distance (default 1). */
+  /** The gap required between the positive and the negative distance (default 1). */
   margin?: number;
-  /** The norm's degree (> 0, default 2). */
+  /** The degree of the pairwise distance's norm (> 0, default 2). */
   p?: number;
-  /** Added to the difference before the norm (default 1e-6). */
+  /** Added to the difference before the norm, so equal points are differentiable (default 1e-6). */
   eps?: number;
-  /** Use the positive–negative distance when smaller (default false). */
+  /**
+   * Use the positive–negative distance instead of the anchor–negative one where smaller (default
+   * false).
+   */
   swap?: boolean;
 }
 
-/** ‖u − v + eps‖_p over the last dimension (torch.nn.functional.pairwise_distance). */
+/**
+ * ‖u − v + eps‖_p over the last dimension, as `torch.nn.functional.pairwise_distance` (p default
+ * 2, eps default 1e-6); the distance of TripletMarginLoss.
+ *
+ * @example
+ * ```ts
+ * nx.F.pairwiseDistance(new nx.Tensor([[3, 4]]), nx.zeros([1, 2]), 2, 0).toArray(); // [5]
+ * ```
+ */
 export function pairwiseDistance(u: Tensor, v: Tensor, p = 2, eps = 1e-6): Tensor {
   return u.sub(v).add(eps).norm(p, u.ndim === 0 ? undefined : -1);
 }
@@ -49,10 +61,25 @@ export function tripletHinge(
   return dPos.sub(dNeg).add(margin).clamp(0, null);
 }
 
+/**
+ * Triplet loss for metric learning, as `torch.nn.TripletMarginLoss`: pulls anchors a toward
+ * positives p and away from negatives n, all (N, D) or (D):
+ * ℓ = max(0, margin + d(a, p) − d(a, n)), d(u, v) = ‖u − v + eps‖_p. "mean" divides by N.
+ *
+ * @example
+ * ```ts
+ * const [anchor, positive, negative] = [0, 1, 2].map(() => nx.randn([3, 8], { requiresGrad: true }));
+ * new nx.TripletMarginLoss({ margin: 0.5 })(anchor, positive, negative).backward();
+ * ```
+ */
 export class TripletMarginLoss extends Loss<[anchor: Tensor, positive: Tensor, negative: Tensor]> {
+  /** The required gap between the distances (default 1). */
   readonly margin: number;
+  /** The norm's degree (default 2). */
   readonly p: number;
+  /** Added before the norm (default 1e-6). */
   readonly eps: number;
+  /** Whether the distance swap is used (default false). */
   readonly swap: boolean;
 
   constructor(opts?: TripletMarginLossOptions) {
@@ -64,6 +91,10 @@ export class TripletMarginLoss extends Loss<[anchor: Tensor, positive: Tensor, n
     this.swap = booleanOption(o, "swap", false, "TripletMarginLoss");
   }
 
+  /**
+   * The loss of the triplets `anchor`, `positive`, `negative` (one shape): a scalar for "mean"
+   * (over the N samples) and "sum", one loss per sample for "none".
+   */
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     checkSameShapes([anchor, positive, negative], ["anchor", "positive", "negative"], "TripletMarginLoss");
     if (anchor.ndim !== 1 && anchor.ndim !== 2) {
@@ -94,7 +125,16 @@ export class TripletMarginLoss extends Loss<[anchor: Tensor, positive: Tensor, n
   }
 }
 
-/** F.tripletMarginLoss(anchor, positive, negative, { margin, p, eps, swap, reduction }) */
+/**
+ * Triplet loss as a function, `torch.nn.functional.triplet_margin_loss`:
+ * ℓ = max(0, margin + d(a, p) − d(a, n)).
+ * Same as `new TripletMarginLoss(opts).forward(anchor, positive, negative)`.
+ *
+ * @example
+ * ```ts
+ * nx.F.tripletMarginLoss(nx.randn([3, 8], { requiresGrad: true }), nx.randn([3, 8]), nx.randn([3, 8])).backward();
+ * ```
+ */
 export function tripletMarginLoss(anchor: Tensor, positive: Tensor, negative: Tensor, opts?: TripletMarginLossOptions): Tensor {
   return new TripletMarginLoss(opts).forward(anchor, positive, negative);
 }

@@ -16,20 +16,48 @@ import { reduceComposite } from "./composite";
 import { pairwiseDistance, tripletHinge } from "./triplet_margin_loss";
 import { isTensor } from "../errors";
 
+/** A distance for TripletMarginWithDistanceLoss: one distance per sample of `a` and `b`, built from Tensor ops. */
 export type DistanceFunction = (a: Tensor, b: Tensor) => Tensor;
 
+/**
+ * Options of `TripletMarginWithDistanceLoss` and `F.tripletMarginWithDistanceLoss` (PyTorch's,
+ * camelCased).
+ */
 export interface TripletMarginWithDistanceLossOptions extends LossOptions {
-  /** (a, b) → distances (default: pairwise Euclidean distance). */
+  /**
+   * (a, b) → one distance per sample, built from Tensor ops so gradients flow (default:
+   * `F.pairwiseDistance`, the Euclidean distance).
+   */
   distanceFunction?: DistanceFunction;
-  /** Required gap between the positive and the negative distance (default 1). */
+  /** The gap required between the positive and the negative distance (> 0, default 1). */
   margin?: number;
-  /** Use the positive–negative distance when smaller (default false). */
+  /**
+   * Use the positive–negative distance instead of the anchor–negative one where smaller (default
+   * false).
+   */
   swap?: boolean;
 }
 
+/**
+ * Triplet loss with any distance, as `torch.nn.TripletMarginWithDistanceLoss`, for metric
+ * learning with a learned or non-Euclidean distance:
+ * ℓ = max(0, margin + dist(a, p) − dist(a, n)). "mean" divides by the number of distances.
+ *
+ * @example
+ * ```ts
+ * const cosineDistance = (a: nx.Tensor, b: nx.Tensor) =>
+ *   a.mul(b).sum(1).div(a.norm(2, 1).mul(b.norm(2, 1))).neg().add(1);
+ * const criterion = new nx.TripletMarginWithDistanceLoss({ distanceFunction: cosineDistance, margin: 0.5 });
+ * const [anchor, positive, negative] = [0, 1, 2].map(() => nx.randn([3, 8], { requiresGrad: true }));
+ * criterion(anchor, positive, negative).backward();
+ * ```
+ */
 export class TripletMarginWithDistanceLoss extends Loss<[anchor: Tensor, positive: Tensor, negative: Tensor]> {
+  /** The distance (default: `F.pairwiseDistance`). */
   readonly distanceFunction: DistanceFunction;
+  /** The required gap between the distances (default 1). */
   readonly margin: number;
+  /** Whether the distance swap is used (default false). */
   readonly swap: boolean;
 
   constructor(opts?: TripletMarginWithDistanceLossOptions) {
@@ -41,6 +69,10 @@ export class TripletMarginWithDistanceLoss extends Loss<[anchor: Tensor, positiv
     this.swap = booleanOption(o, "swap", false, "TripletMarginWithDistanceLoss");
   }
 
+  /**
+   * The loss of the triplets `anchor`, `positive`, `negative` (one shape): a scalar for "mean" and
+   * "sum", one loss per distance for "none".
+   */
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     checkSameShapes([anchor, positive, negative], ["anchor", "positive", "negative"], "TripletMarginWithDistanceLoss");
     const distance: DistanceFunction = (a, b) => {
@@ -52,7 +84,18 @@ export class TripletMarginWithDistanceLoss extends Loss<[anchor: Tensor, positiv
   }
 }
 
-/** F.tripletMarginWithDistanceLoss(anchor, positive, negative, { distanceFunction, margin, swap, reduction }) */
+/**
+ * Triplet loss with any distance as a function,
+ * `torch.nn.functional.triplet_margin_with_distance_loss`:
+ * ℓ = max(0, margin + dist(a, p) − dist(a, n)).
+ * Same as `new TripletMarginWithDistanceLoss(opts).forward(anchor, positive, negative)`.
+ *
+ * @example
+ * ```ts
+ * const l1 = (a: nx.Tensor, b: nx.Tensor) => a.sub(b).abs().sum(1);
+ * nx.F.tripletMarginWithDistanceLoss(nx.randn([3, 8], { requiresGrad: true }), nx.randn([3, 8]), nx.randn([3, 8]), { distanceFunction: l1 }).backward();
+ * ```
+ */
 export function tripletMarginWithDistanceLoss(
   anchor: Tensor,
   positive: Tensor,

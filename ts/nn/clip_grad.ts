@@ -24,13 +24,28 @@ import { Tensor, residentViews } from "../tensor";
 import { describe } from "../errors";
 import { checkNumber, checkOptions } from "../options";
 
+/** Options of `clipGradNorm` (PyTorch's, camelCased). */
 export interface ClipGradNormOptions {
-  /** 2 (default) or Infinity. */
+  /** The norm's order: 2 (default) or Infinity (the largest |g|). */
   normType?: 2 | typeof Infinity;
   /** Throw when the total norm is NaN or infinite (default false, as PyTorch 1.13). */
   errorIfNonfinite?: boolean;
 }
 
+/**
+ * Rescales the gradients in place so that their joint norm is at most `maxNorm`, as
+ * `torch.nn.utils.clip_grad_norm_`: g_i ← min(maxNorm / (total + 1e-6), 1)·g_i. Parameters without
+ * a gradient are skipped. Returns the total norm before clipping, a scalar Tensor (0 with no
+ * gradients).
+ *
+ * @example
+ * ```ts
+ * const model = new nx.Linear(3, 1);
+ * model(nx.ones([2, 3])).sum().mul(100).backward();
+ * const norm = nx.nn.utils.clipGradNorm(model.parameters(), 1.0);
+ * norm.item(); // the norm before clipping; the gradients' norm is now ≤ 1
+ * ```
+ */
 export function clipGradNorm(parameters: Tensor | Iterable<Tensor>, maxNorm: number, opts?: ClipGradNormOptions): Tensor {
   const what = "clipGradNorm";
   const o = checkOptions(opts, ["normType", "errorIfNonfinite"], what) as ClipGradNormOptions;

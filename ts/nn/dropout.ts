@@ -26,7 +26,23 @@ import { checkTensor } from "../errors";
 import { globalGenerator } from "../random";
 import { Module } from "./module";
 
+/**
+ * Dropout, as `torch.nn.Dropout`: in training mode zeroes each element with probability p and
+ * scales the others by 1 / (1 − p); in eval mode returns the input.
+ * NOTE: the random stream is not PyTorch's, so the masks differ from PyTorch's for the same
+ * seed; the distribution and scaling are the same. PyTorch's `inplace` option is left out.
+ *
+ * @example
+ * ```ts
+ * nx.manualSeed(0);
+ * const dropout = new nx.nn.Dropout(0.5);
+ * dropout(nx.ones([8])); // each element 0 or 2
+ * dropout.eval();
+ * dropout(nx.ones([8])); // the input itself
+ * ```
+ */
 export class Dropout extends Module {
+  /** The probability of zeroing an element, in [0, 1] (default 0.5). */
   readonly p: number;
 
   constructor(p = 0.5) {
@@ -37,6 +53,7 @@ export class Dropout extends Module {
     this.p = p;
   }
 
+  /** `x` with dropout applied in training mode; `x` itself in eval mode or for p = 0. */
   forward(x: Tensor): Tensor {
     checkTensor(x, "Dropout: input");
     if (!this.training || this.p === 0) return x;

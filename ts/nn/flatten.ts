@@ -17,6 +17,15 @@ import { checkTensor } from "../errors";
 import { normalizeDim } from "../shape";
 import { Module } from "./module";
 
+/**
+ * Merges the dimensions `startDim`…`endDim` (negative counts from the end) into one, sharing the
+ * input's storage, as `torch.flatten`; note the defaults (0, −1) differ from the Flatten module's.
+ *
+ * @example
+ * ```ts
+ * nx.nn.flatten(nx.zeros([2, 3, 4]), 1).shape; // [2, 12]
+ * ```
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   checkTensor(x, "flatten: input");
   for (const [name, d] of [["startDim", startDim], ["endDim", endDim]] as const) {
@@ -34,8 +43,20 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return x.reshape([...x.shape.slice(0, s), merged, ...x.shape.slice(e + 1)]);
 }
 
+/**
+ * Flattens the dimensions `startDim`…`endDim` into one (a reshape), as `torch.nn.Flatten`:
+ * (N, C, H, W) → (N, C·H·W) with the defaults startDim = 1, endDim = −1.
+ *
+ * @example
+ * ```ts
+ * const flatten = new nx.nn.Flatten();
+ * flatten(nx.zeros([32, 1, 28, 28])).shape; // [32, 784]
+ * ```
+ */
 export class Flatten extends Module {
+  /** The first dimension merged (default 1). */
   readonly startDim: number;
+  /** The last dimension merged, negative counting from the end (default −1). */
   readonly endDim: number;
 
   constructor(startDim = 1, endDim = -1) {
@@ -47,6 +68,7 @@ export class Flatten extends Module {
     this.endDim = endDim;
   }
 
+  /** `x` with the dimensions startDim…endDim merged, sharing its storage. */
   forward(x: Tensor): Tensor {
     return flatten(x, this.startDim, this.endDim);
   }

@@ -17,6 +17,14 @@
  * keeps going past T_max (the rate rises again: a cosine of period 2·T_max).
  * NOTE: PyTorch's deprecated `step(epoch)`, `verbose` and the warning about
  * calling `scheduler.step()` before `optimizer.step()` are left out.
+ *
+ * @example
+ * ```ts
+ * const optimizer = new nx.optim.SGD(new nx.Linear(4, 2).parameters(), { lr: 0.1 });
+ * const scheduler = new nx.optim.lrScheduler.StepLR(optimizer, 30, { gamma: 0.1 });
+ * scheduler.step(); // once per epoch, after that epoch's optimizer.step() calls
+ * ```
+ * @module
  */
 import { describe } from "../errors";
 import { checkInteger, checkOptions } from "../options";
@@ -31,7 +39,14 @@ function finite(value: unknown, what: string): number {
 
 /** The base of StepLR and CosineAnnealingLR, as torch.optim.lr_scheduler._LRScheduler. */
 export abstract class LRScheduler {
-  readonly optimizer: Optimizer<{ lr: number }, unknown>;
+  /** The optimizer whose parameter groups' `lr` this scheduler rewrites. */
+  readonly optimizer: Optimizer<
+    {
+      /** The group's learning rate. */
+      lr: number;
+    },
+    unknown
+  >;
   /** The groups' initialLr, in order. */
   readonly baseLrs: number[];
   /** The number of step() calls after the constructor's own (−1 before it). */
@@ -82,11 +97,13 @@ export abstract class LRScheduler {
     return this.lastLr.slice();
   }
 
+  /** The groups' current rates, in order: what computeLr starts from (PyTorch's recursive form). */
   protected currentLrs(): number[] {
     return this.optimizer.paramGroups.map((g) => g.lr);
   }
 }
 
+/** Options of `StepLR` (PyTorch's, camelCased). */
 export interface StepLROptions {
   /** Multiplicative factor of the decay (default 0.1). */
   gamma?: number;
@@ -109,7 +126,9 @@ export interface StepLROptions {
  * }
  */
 export class StepLR extends LRScheduler {
+  /** The period of the decay, in epochs. */
   readonly stepSize: number;
+  /** The multiplicative factor of the decay (default 0.1). */
   readonly gamma: number;
 
   constructor(optimizer: Optimizer<{ lr: number }, unknown>, stepSize: number, opts?: StepLROptions) {
@@ -127,6 +146,7 @@ export class StepLR extends LRScheduler {
   }
 }
 
+/** Options of `CosineAnnealingLR` (PyTorch's, camelCased). */
 export interface CosineAnnealingLROptions {
   /** The lowest rate (default 0). */
   etaMin?: number;
@@ -155,7 +175,9 @@ export interface CosineAnnealingLROptions {
  * console.log(scheduler.getLastLr()); // [1e-5]
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** The number of epochs of half a cosine period, from initialLr down to etaMin. */
   readonly tMax: number;
+  /** The lowest rate (default 0). */
   readonly etaMin: number;
 
   constructor(optimizer: Optimizer<{ lr: number }, unknown>, tMax: number, opts?: CosineAnnealingLROptions) {
