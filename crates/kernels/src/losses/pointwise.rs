@@ -164,6 +164,25 @@ impl Sink for Out<'_> {
     }
 }
 
+/// The inputs cut to a's length, with the ones the formula does not read
+/// dropped (`Formula::INPUTS`); None if one is shorter than a (a broken
+/// caller contract: the call returns NaN) or d is empty.
+#[inline(always)]
+fn fit_inputs<F: Formula>(ins: Inputs) -> Option<Inputs> {
+    let n = ins.a.len();
+    let c = match ins.c {
+        Some(c) => Some(c.get(..n)?),
+        None => None,
+    };
+    let b = ins.b.get(..n)?;
+    if ins.d.is_some_and(|d| d.is_empty()) && n > 0 {
+        return None;
+    }
+    let c = if F::INPUTS >= 3 { c } else { None };
+    let d = if F::INPUTS >= 4 { ins.d } else { None };
+    Some(Inputs { a: ins.a, b, c, d })
+}
+
 /// Runs `loss` over every element; returns Σ loss, writes the per-element
 /// losses and grad_scale · gradients where asked. Not inlined: one function
 /// per formula (inlined into the kind dispatch, the thirteen formulas made
@@ -171,20 +190,7 @@ impl Sink for Out<'_> {
 #[inline(never)]
 pub(crate) fn run<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32) -> f64 {
     let n = ins.a.len();
-    let c = match ins.c {
-        Some(c) => match c.get(..n) {
-            Some(c) => Some(c),
-            None => return f64::NAN,
-        },
-        None => None,
-    };
-    let Some(b) = ins.b.get(..n) else { return f64::NAN };
-    if ins.d.is_some_and(|d| d.is_empty()) && n > 0 {
-        return f64::NAN;
-    }
-    let c = if F::INPUTS >= 3 { c } else { None };
-    let d = if F::INPUTS >= 4 { ins.d } else { None };
-    let ins = Inputs { a: ins.a, b, c, d };
+    let Some(ins) = fit_inputs::<F>(ins) else { return f64::NAN };
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let (outs_loss, outs_grad, outs_grad2, outs) = {
         let Outputs { loss: l, grad: g, grad2: h } = outs;
@@ -390,19 +396,7 @@ fn body<F: Formula, A: Sink, B: Sink, C: Sink>(loss: &F, ins: Inputs, mut lo: A,
 #[inline(never)]
 pub(crate) fn run_scalar<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32) -> f64 {
     let n = ins.a.len();
-    let c = match ins.c {
-        Some(c) => match c.get(..n) {
-            Some(c) => Some(c),
-            None => return f64::NAN,
-        },
-        None => None,
-    };
-    let Some(b) = ins.b.get(..n) else { return f64::NAN };
-    if ins.d.is_some_and(|d| d.is_empty()) && n > 0 {
-        return f64::NAN;
-    }
-    let c = if F::INPUTS >= 3 { c } else { None };
-    let d = if F::INPUTS >= 4 { ins.d } else { None };
+    let Some(Inputs { a: _, b, c, d }) = fit_inputs::<F>(ins) else { return f64::NAN };
     let mut lo = outs.loss.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut());
     let mut go = outs.grad.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut());
     let mut g2 = if F::SECOND { outs.grad2.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut()) } else { None };
