@@ -164,29 +164,51 @@ export function pythonNames(
   }
 }
 
-// ---- loss options: a value, or its default, checked as above ----------------
+// ---- option values read from an options object ------------------------------
+// The losses read their options with these: each is the checker above on
+// `opts[key]` (or the default when absent), named "<what>: <key>".
 
-/** > 0. */
-export const POSITIVE: Range = { min: 0, minOpen: true };
-/** ≥ 0. */
-export const NON_NEGATIVE: Range = { min: 0 };
-
-/** opts[key] (or `fallback` when absent) as a number in `range`, the errors naming `what: key`. */
-export function numberOption(opts: Record<string, unknown>, key: string, fallback: number, what: string, range: Range = {}): number {
-  return checkNumber(opts[key] ?? fallback, `${what}: ${key}`, range);
+/** A rule a number option must satisfy beyond being a number (not NaN), named for the RangeError. */
+export interface Rule {
+  valid: (v: number) => boolean;
+  expected: string;
 }
 
-/** opts[key] (or `fallback`) as a boolean. */
+/** Positive and finite (a width such as Huber's delta, an eps). */
+export const POSITIVE: Rule = { valid: (v) => v > 0 && v < Infinity, expected: "positive and finite" };
+/** Non-negative and finite (SmoothL1's beta, focal's gamma). */
+export const NON_NEGATIVE: Rule = { valid: (v) => v >= 0 && v < Infinity, expected: "non-negative and finite" };
+
+/**
+ * A number option (`fallback` when absent): TypeError for another kind,
+ * RangeError for NaN or a value outside `rule` (a Range or a Rule).
+ */
+export function numberOption(
+  opts: Record<string, unknown>,
+  key: string,
+  fallback: number,
+  what: string,
+  rule: Range | Rule = {},
+): number {
+  const name = `${what}: ${key}`;
+  const v = opts[key] ?? fallback;
+  if (!("valid" in rule)) return checkNumber(v, name, rule);
+  if (typeof v !== "number") return checkNumber(v, name); // the TypeError
+  if (Number.isNaN(v) || !rule.valid(v)) throw new RangeError(`${name} must be ${rule.expected}, got ${v}`);
+  return v;
+}
+
+/** A boolean option (`fallback` when absent); TypeError for anything else. */
 export function booleanOption(opts: Record<string, unknown>, key: string, fallback: boolean, what: string): boolean {
   return checkBoolean(opts[key] ?? fallback, `${what}: ${key}`);
 }
 
-/** opts[key] (or `fallback`) as an integer. */
+/** An integer option (`fallback` when absent): TypeError for another kind, RangeError for a fraction or outside `range`. */
 export function integerOption(opts: Record<string, unknown>, key: string, fallback: number, what: string, range: Range = {}): number {
   return checkInteger(opts[key] ?? fallback, `${what}: ${key}`, range);
 }
 
-/** opts[key] as a function, or undefined when absent. */
+/** A function option (undefined when absent); TypeError for anything else. */
 export function functionOption<F extends (...args: never[]) => unknown>(opts: Record<string, unknown>, key: string, what: string): F | undefined {
   const v = opts[key];
   if (v === undefined || v === null) return undefined;

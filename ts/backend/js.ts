@@ -37,7 +37,6 @@ function powTorch(x: number, p: number): number {
   return Math.pow(x, p);
 }
 
-
 /** out[oOff + j] = a[aOff + j·aStep] op b[bOff + j·bStep] for j < len: one row of binaryBroadcast. */
 function binaryRow(
   op: BinaryOp,

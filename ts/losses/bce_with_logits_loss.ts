@@ -6,6 +6,8 @@
  * which equals −w_i (p_c y_i log σ(x_i) + (1 − y_i) log(1 − σ(x_i))) but is
  * finite and accurate for every finite logit (±1e4 included), unlike
  * log(sigmoid(x)). Gradient: w_i ((1 − y_i) − l_i σ(−x_i)).
+ * A non-finite x, y or posWeight takes PyTorch's literal formulas instead,
+ * so NaN and ±∞ come out as in PyTorch 1.13 (docs/nan-inf.md).
  * "mean" divides by the number of elements. `weight` broadcasts against the
  * input; `posWeight` has one entry per class (the last dimension).
  * NOTE: posWeight must have shape (C) or (1) (PyTorch broadcasts any shape);
@@ -27,29 +29,31 @@ export const BCE_WITH_LOGITS: ElementwiseKind = {
   name: "BCEWithLogitsLoss",
   code: 3,
   js(x, y, w, p, _p, out) {
+    out[2] = 0;
     if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(p))) {
-      literal(x, y, w, p, out);
+      bceWithLogitsLiteral(x, y, w, p, out);
       return;
     }
     const l = 1 + (p - 1) * y;
     out[0] = w * ((1 - y) * x + l * softplus(-x));
     out[1] = w * (1 - y - l * sigmoid(-x));
-    out[2] = 0;
   },
 };
 
 /**
  * BCE-with-logits for a non-finite x, y or p, by PyTorch 1.13's literal
- * formulas, so that NaN and ∞ come out where PyTorch's do (see
- * crates/kernels/src/losses/elementwise.rs, BceWithLogits::literal).
+ * formulas, so that NaN and ∞ come out where PyTorch's do (e.g. x = −∞,
+ * y = 1 is NaN there, from (1 − y)·x = 0·(−∞)); see BceWithLogits in
+ * crates/kernels/src/losses/elementwise.rs. Writes w·loss, w·grad.
  */
-function literal(x: number, y: number, w: number, p: number, out: Float64Array): void {
+function bceWithLogitsLiteral(x: number, y: number, w: number, p: number, out: Float64Array): void {
   const m = Number.isNaN(x) ? x : Math.max(-x, 0);
   const l = p === 1 ? 1 : (p - 1) * y + 1;
   const t = p === 1 ? y : p * y;
-  out[0] = w * ((1 - y) * x + l * (m + Math.log(Math.exp(-m) + Math.exp(-x - m))));
-  out[1] = w * (p === 1 ? sigmoid(x) - y : (t + 1 - y) * sigmoid(x) - t);
-  out[2] = 0;
+  const loss = (1 - y) * x + l * (m + Math.log(Math.exp(-m) + Math.exp(-x - m)));
+  const grad = p === 1 ? sigmoid(x) - y : (t + 1 - y) * sigmoid(x) - t;
+  out[0] = w * loss;
+  out[1] = w * grad;
 }
 
 /** Options of `BCEWithLogitsLoss` and `F.binaryCrossEntropyWithLogits` (PyTorch's, camelCased). */

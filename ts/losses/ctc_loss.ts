@@ -32,7 +32,6 @@ import { checkTensor, describe, isTensor } from "../errors";
 import { formatShape } from "../shape";
 import { needsGrad } from "../autograd/graph";
 
-/** Options of `CTCLoss` (PyTorch's, camelCased). */
 export interface CTCLossOptions extends LossOptions {
   /** The blank label's class index (default 0). */
   blank?: number;
@@ -40,8 +39,8 @@ export interface CTCLossOptions extends LossOptions {
   zeroInfinity?: boolean;
 }
 
-/** Sequence lengths, one per sample: a Tensor, an array of integers, or one number (unbatched). */
-export type Lengths = Tensor | ArrayLike<number> | number;
+/** CTCLoss's input and target lengths: a Tensor or numbers, one per sample (a number when unbatched). */
+export type CTCLengths = Tensor | ArrayLike<number> | number;
 
 /** Lengths as integers, one per sample; TypeError/RangeError naming them. */
 function lengthList(v: unknown, n: number, what: string): number[] {
@@ -62,20 +61,7 @@ function lengthList(v: unknown, n: number, what: string): number[] {
   return out;
 }
 
-/**
- * The connectionist temporal classification loss (`torch.nn.CTCLoss`):
- * ℓ_n = −log Σ over the alignments π of y_n of Π_t p_t(π_t), by the
- * forward–backward recursions in log space; "mean" divides each loss by its
- * target length, then averages. See the file header for shapes and errors.
- *
- * @example
- * ```ts
- * const logProbs = nx.randn([50, 2, 20], { requiresGrad: true }); // (T, N, C)
- * const targets = new nx.Tensor([[1, 2, 3], [4, 5, 0]]);          // padded (N, S)
- * new nx.CTCLoss()(logProbs.logSoftmax(2), targets, [50, 40], [3, 2]).backward();
- * ```
- */
-export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths]> {
+export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengths: CTCLengths, targetLengths: CTCLengths]> {
   /** The blank label's class index. */
   readonly blank: number;
   /** Whether infinite losses (and their gradients) become 0. */
@@ -88,7 +74,7 @@ export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengt
     this.zeroInfinity = booleanOption(o, "zeroInfinity", false, "CTCLoss");
   }
 
-  forward(logProbs: Tensor, targets: Tensor, inputLengths: Lengths, targetLengths: Lengths): Tensor {
+  forward(logProbs: Tensor, targets: Tensor, inputLengths: CTCLengths, targetLengths: CTCLengths): Tensor {
     checkTensor(logProbs, "CTCLoss: logProbs");
     checkTensor(targets, "CTCLoss: targets");
     if (logProbs.ndim !== 2 && logProbs.ndim !== 3) {
@@ -171,19 +157,12 @@ export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengt
   }
 }
 
-/**
- * `torch.nn.functional.ctc_loss`: CTCLoss as a function, options last.
- * @example
- * ```ts
- * const logProbs = nx.randn([30, 1, 5], { requiresGrad: true }).logSoftmax(2);
- * nx.F.ctcLoss(logProbs, new nx.Tensor([[1, 2]]), [30], [2], { zeroInfinity: true });
- * ```
- */
+/** F.ctcLoss(logProbs, targets, inputLengths, targetLengths, { blank, reduction, zeroInfinity }) */
 export function ctcLoss(
   logProbs: Tensor,
   targets: Tensor,
-  inputLengths: Lengths,
-  targetLengths: Lengths,
+  inputLengths: CTCLengths,
+  targetLengths: CTCLengths,
   opts?: CTCLossOptions,
 ): Tensor {
   return new CTCLoss(opts).forward(logProbs, targets, inputLengths, targetLengths);

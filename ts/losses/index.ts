@@ -25,4 +25,4 @@ export {
   type TripletMarginWithDistanceLossOptions,
   type DistanceFunction,
 } from "./triplet_margin_with_distance_loss";
-export { CTCLoss, type CTCLossOptions, type Lengths } from "./ctc_loss";
+export { CTCLoss, type CTCLossOptions, type CTCLengths } from "./ctc_loss";

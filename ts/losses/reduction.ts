@@ -118,7 +118,7 @@ export function fusedLoss(spec: FusedLoss): Tensor {
     upstream = (saved, g) => saved.mul(g.withShape(spec.noneGradShape));
   } else {
     const denominator = reduction === "mean" ? spec.denominator : 1;
-    // 1/0 = ∞ for a zero denominator: NaN gradients, as PyTorch (see the header).
+    // denominator 0: gradScale ∞ (NaN gradients where elements took part) and a NaN loss, as PyTorch's 0/0.
     const total = spec.kernel({ loss: null, grad, grad2 }, 1 / denominator);
     out = Tensor.empty([]);
     out.data[0] = denominator === 0 ? NaN : total / denominator;

@@ -47,15 +47,17 @@ pub(crate) trait Formula {
     const INPUTS: usize = 2;
     /// (loss, ∂loss/∂a, ∂loss/∂(second differentiable input, 0 if none)).
     fn eval<L: Lane>(&self, a: L, b: L, c: L, d: L) -> (L, L, L);
-    /// One element by the scalar path: `eval`, unless the formula takes
-    /// other formulas for special values (see `run_scalar`).
+    /// One element by the scalar path of `run_scalar` (a loss redoing a rare
+    /// case, e.g. BCE-with-logits' non-finite inputs by PyTorch's literal
+    /// formulas); `eval` unless the formula says otherwise.
     #[inline(always)]
-    fn scalar(&self, a: f32, b: f32, c: f32, d: f32) -> (f32, f32, f32) {
-        self.eval(a, b, c, d)
+    fn eval1(&self, a: f32, b: f32, c: f32, d: f32) -> (f32, f32, f32) {
+        self.eval::<f32>(a, b, c, d)
     }
 }
 
 /// The inputs of one call (see the header).
+#[derive(Clone, Copy)]
 pub(crate) struct Inputs<'a> {
     pub a: &'a [f32],
     pub b: &'a [f32],
@@ -75,16 +77,15 @@ pub(crate) struct Outputs<'a> {
 const BLOCK: usize = 8;
 
 /// Splits a slice into the part the SIMD body takes (chunks of 4) and the
-/// scalar tail; on the host, or with `simd` false, the tail is everything.
+/// scalar tail; on the host the tail is everything.
 #[inline(always)]
-fn split(s: &[f32], simd: bool) -> (&[[f32; 4]], &[f32]) {
+fn split(s: &[f32]) -> (&[[f32; 4]], &[f32]) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
-        if simd { s.as_chunks::<4>() } else { (&[], s) }
+        s.as_chunks::<4>()
     }
     #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
     {
-        let _ = simd;
         (&[], s)
     }
 }
@@ -133,16 +134,14 @@ struct Out<'a> {
 }
 
 impl<'a> Out<'a> {
-    /// Split as the inputs are (`split`): chunks for the SIMD body, the rest for the tail.
-    fn new(s: &'a mut [f32], simd: bool) -> Self {
+    fn new(s: &'a mut [f32]) -> Self {
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
-            let (chunks, tail) = if simd { s.as_chunks_mut::<4>() } else { (&mut [][..], s) };
+            let (chunks, tail) = s.as_chunks_mut::<4>();
             Out { chunks: chunks.iter_mut(), tail: tail.iter_mut() }
         }
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         {
-            let _ = simd;
             Out { tail: s.iter_mut() }
         }
     }
@@ -165,64 +164,56 @@ impl Sink for Out<'_> {
     }
 }
 
+/// The inputs cut to a's length, with the ones the formula does not read
+/// dropped (`Formula::INPUTS`); None if one is shorter than a (a broken
+/// caller contract: the call returns NaN) or d is empty.
+#[inline(always)]
+fn fit_inputs<F: Formula>(ins: Inputs) -> Option<Inputs> {
+    let n = ins.a.len();
+    let c = match ins.c {
+        Some(c) => Some(c.get(..n)?),
+        None => None,
+    };
+    let b = ins.b.get(..n)?;
+    if ins.d.is_some_and(|d| d.is_empty()) && n > 0 {
+        return None;
+    }
+    let c = if F::INPUTS >= 3 { c } else { None };
+    let d = if F::INPUTS >= 4 { ins.d } else { None };
+    Some(Inputs { a: ins.a, b, c, d })
+}
+
 /// Runs `loss` over every element; returns Σ loss, writes the per-element
 /// losses and grad_scale · gradients where asked. Not inlined: one function
 /// per formula (inlined into the kind dispatch, the thirteen formulas made
 /// one huge wasm function that V8 optimised badly: MSE ran 2–4× slower).
 #[inline(never)]
 pub(crate) fn run<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32) -> f64 {
-    run_with(loss, ins, outs, grad_scale, true)
-}
-
-/// `run` with every element on the scalar path (`Formula::scalar`): for a
-/// loss that redoes a call whose sum came out non-finite with PyTorch's
-/// literal formulas for the special values (BCE-with-logits), which costs
-/// nothing in the common case, unlike a check per chunk.
-#[inline(never)]
-pub(crate) fn run_scalar<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32) -> f64 {
-    run_with(loss, ins, outs, grad_scale, false)
-}
-
-#[inline(always)]
-fn run_with<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32, simd: bool) -> f64 {
     let n = ins.a.len();
-    let c = match ins.c {
-        Some(c) => match c.get(..n) {
-            Some(c) => Some(c),
-            None => return f64::NAN,
-        },
-        None => None,
-    };
-    let Some(b) = ins.b.get(..n) else { return f64::NAN };
-    if ins.d.is_some_and(|d| d.is_empty()) && n > 0 {
-        return f64::NAN;
-    }
-    let c = if F::INPUTS >= 3 { c } else { None };
-    let d = if F::INPUTS >= 4 { ins.d } else { None };
-    let ins = Inputs { a: ins.a, b, c, d };
+    let Some(ins) = fit_inputs::<F>(ins) else { return f64::NAN };
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let (outs_loss, outs_grad, outs_grad2, outs) = {
         let Outputs { loss: l, grad: g, grad2: h } = outs;
-        if F::UNROLL || !simd {
+        if F::UNROLL {
             (None, None, None, Outputs { loss: l, grad: g, grad2: h })
         } else {
             (l, g, h, Outputs { loss: None, grad: None, grad2: None })
         }
     };
-    let lo = outs.loss.and_then(|s| s.get_mut(..n)).map(|s| Out::new(s, simd));
-    let go = outs.grad.and_then(|s| s.get_mut(..n)).map(|s| Out::new(s, simd));
-    let g2 = outs.grad2.and_then(|s| s.get_mut(..n)).map(|s| Out::new(s, simd));
-    if F::UNROLL || !simd {
-        // Cheap formulas (and the scalar path) (a few flops per element, small code): the loss and
+    let lo = outs.loss.and_then(|s| s.get_mut(..n)).map(Out::new);
+    let go = outs.grad.and_then(|s| s.get_mut(..n)).map(Out::new);
+    let g2 = outs.grad2.and_then(|s| s.get_mut(..n)).map(Out::new);
+    if F::UNROLL {
+        // Cheap formulas (a few flops per element, small code): the loss and
         // ∂a outputs monomorphised (four bodies), the rare second gradient a
         // runtime option.
         match (lo, go) {
-            (Some(l), Some(g)) if F::SECOND => body(loss, ins, l, g, g2, grad_scale, simd),
-            (None, Some(g)) if F::SECOND => body(loss, ins, Skip, g, g2, grad_scale, simd),
-            (Some(l), Some(g)) => body(loss, ins, l, g, Skip, grad_scale, simd),
-            (None, Some(g)) => body(loss, ins, Skip, g, Skip, grad_scale, simd),
-            (Some(l), None) => body(loss, ins, l, Skip, Skip, grad_scale, simd),
-            (None, None) => body(loss, ins, Skip, Skip, Skip, grad_scale, simd),
+            (Some(l), Some(g)) if F::SECOND => body(loss, ins, l, g, g2, grad_scale),
+            (None, Some(g)) if F::SECOND => body(loss, ins, Skip, g, g2, grad_scale),
+            (Some(l), Some(g)) => body(loss, ins, l, g, Skip, grad_scale),
+            (None, Some(g)) => body(loss, ins, Skip, g, Skip, grad_scale),
+            (Some(l), None) => body(loss, ins, l, Skip, Skip, grad_scale),
+            (None, None) => body(loss, ins, Skip, Skip, Skip, grad_scale),
         }
     } else {
         // exp/log formulas: a predictable branch per chunk costs nothing
@@ -234,8 +225,8 @@ fn run_with<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32, s
         }
         #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
         match go {
-            Some(g) => body(loss, ins, lo, g, g2, grad_scale, simd),
-            None => body(loss, ins, lo, Skip, Skip, grad_scale, simd),
+            Some(g) => body(loss, ins, lo, g, g2, grad_scale),
+            None => body(loss, ins, lo, Skip, Skip, grad_scale),
         }
     }
 }
@@ -315,21 +306,12 @@ fn body_once<F: Formula>(
 }
 
 #[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn body<F: Formula, A: Sink, B: Sink, C: Sink>(
-    loss: &F,
-    ins: Inputs,
-    mut lo: A,
-    mut go: B,
-    mut g2: C,
-    grad_scale: f32,
-    simd: bool,
-) -> f64 {
-    let (ac, at) = split(ins.a, simd);
-    let (bc, bt) = split(ins.b, simd);
+fn body<F: Formula, A: Sink, B: Sink, C: Sink>(loss: &F, ins: Inputs, mut lo: A, mut go: B, mut g2: C, grad_scale: f32) -> f64 {
+    let (ac, at) = split(ins.a);
+    let (bc, bt) = split(ins.b);
     let (cc, ct) = match ins.c {
         Some(c) => {
-            let (ch, t) = split(c, simd);
+            let (ch, t) = split(c);
             (Some(ch.iter()), Some(t.iter()))
         }
         None => (None, None),
@@ -393,7 +375,7 @@ fn body<F: Formula, A: Sink, B: Sink, C: Sink>(
         let mut ct = ct;
         for (&a, &b) in at.iter().zip(bt) {
             let c = ct.as_mut().and_then(|it| it.next()).map_or(1.0, |c| *c);
-            let (l, g, h) = loss.scalar(a, b, c, next_d());
+            let (l, g, h) = loss.eval(a, b, c, next_d());
             sum += l as f64;
             lo.put(l);
             if B::ON {
@@ -401,6 +383,38 @@ fn body<F: Formula, A: Sink, B: Sink, C: Sink>(
                 if C::ON {
                     g2.put(h * grad_scale);
                 }
+            }
+        }
+    }
+    sum
+}
+
+/// `run` with every element by the scalar `eval1` (no SIMD body): for a loss
+/// that redoes a call whose sum came out non-finite (BCE-with-logits takes
+/// PyTorch's literal formulas there, see losses/elementwise.rs). Same input
+/// contract and outputs as `run`; only instantiated for the losses that use it.
+#[inline(never)]
+pub(crate) fn run_scalar<F: Formula>(loss: &F, ins: Inputs, outs: Outputs, grad_scale: f32) -> f64 {
+    let n = ins.a.len();
+    let Some(Inputs { a: _, b, c, d }) = fit_inputs::<F>(ins) else { return f64::NAN };
+    let mut lo = outs.loss.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut());
+    let mut go = outs.grad.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut());
+    let mut g2 = if F::SECOND { outs.grad2.and_then(|s| s.get_mut(..n)).map(|s| s.iter_mut()) } else { None };
+    let mut ci = c.map(|c| c.iter());
+    let mut di = d.map(|p| p.iter().cycle());
+    let mut sum = 0.0f64;
+    for (&a, &b) in ins.a.iter().zip(b) {
+        let cv = ci.as_mut().and_then(|it| it.next()).map_or(1.0, |v| *v);
+        let dv = di.as_mut().and_then(|it| it.next()).map_or(1.0, |v| *v);
+        let (l, g, h) = loss.eval1(a, b, cv, dv);
+        sum += l as f64;
+        if let Some(o) = lo.as_mut().and_then(|it| it.next()) {
+            *o = l;
+        }
+        if let Some(o) = go.as_mut().and_then(|it| it.next()) {
+            *o = g * grad_scale;
+            if let Some(o2) = g2.as_mut().and_then(|it| it.next()) {
+                *o2 = h * grad_scale;
             }
         }
     }
