@@ -19,12 +19,9 @@ function probabilities(rng: () => number, shape: number[], n: number): number[] 
   let p: number[];
   if (chance(rng, 0.5) && last > 0) {
     const z = normals(rng, n, pick(rng, [0.1, 1, 5]));
-    p = z.map((_, i) => {
-      const row = Math.floor(i / last) * last;
-      let s = 0;
-      for (let k = 0; k < last; k++) s += Math.exp(z[row + k]);
-      return f32(Math.exp(z[i]) / s);
-    });
+    const sums = new Array<number>(n / last).fill(0);
+    z.forEach((v, i) => (sums[Math.floor(i / last)] += Math.exp(v)));
+    p = z.map((v, i) => f32(Math.exp(v) / sums[Math.floor(i / last)]));
   } else {
     p = uniforms(rng, n, 0, pick(rng, [1, 3]));
   }
