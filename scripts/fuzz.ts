@@ -38,6 +38,8 @@ if (!Number.isInteger(seed) || !Number.isInteger(cases) || cases < 0) {
 function tags(c: FuzzCase): string[] {
   const out = [`size ${c.size}`, `reduction ${c.options.reduction ?? "mean"}`];
   for (const k of Object.keys(c.options)) if (k !== "reduction") out.push(`option ${k}`);
+  if (c.loss === "NLLLoss") out.push(`input ndim ${c.input.shape.length}`);
+  if (c.loss === "GaussianNLLLoss") out.push(`var shape ${c.extra![0].shape.length === c.input.shape.length ? (c.extra![0].shape.at(-1) === c.input.shape.at(-1) ? "full" : "last 1") : "last dropped"}`);
   if (c.loss === "CrossEntropyLoss") {
     out.push(c.target.shape.length === c.input.shape.length ? "probability targets" : "class-index targets");
     out.push(`input ndim ${c.input.shape.length}`);
@@ -46,6 +48,7 @@ function tags(c: FuzzCase): string[] {
   if (c.input.data.length === 0) out.push("size 0");
   if (c.longRow >= LONG_ROW) out.push("row ≥ 1e4");
   if (c.targetGrad) out.push("target gradient");
+  (c.extraGrad ?? []).forEach((g, k) => g && out.push(`argument ${k + 3} gradient`));
   return out;
 }
 

@@ -113,3 +113,24 @@ export function broadcastIndex(shape: readonly number[], wShape: readonly number
   }
   return w;
 }
+
+/** n labels ±1 (float32). */
+export function signs(rng: Rng, n: number): number[] {
+  return Array.from({ length: n }, () => (rng() < 0.5 ? -1 : 1));
+}
+
+/** A reduction, uniformly. */
+export function reductionOf(rng: Rng): "none" | "mean" | "sum" {
+  return pick(rng, ["none", "mean", "sum"] as const);
+}
+
+/**
+ * A regression pair at a random scale: x ~ N(0, s²) and y either close to x
+ * (some exactly equal) or independent, as MSELoss draws.
+ */
+export function regressionPair(rng: Rng, n: number): { x: number[]; y: number[]; scale: number } {
+  const scale = pick(rng, SCALES);
+  const x = normals(rng, n, scale);
+  const y = chance(rng, 0.5) ? x.map((v, i) => (i % 7 === 3 ? v : f32(v + scale * 0.01 * (rng() - 0.5)))) : normals(rng, n, scale);
+  return { x, y, scale };
+}

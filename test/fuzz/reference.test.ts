@@ -4,6 +4,11 @@
  * by torch 1.13 from the same float32 inputs) must come out of the
  * reference to 1e-9 — so the fuzzer checks the library against PyTorch's
  * formulas, not against a second reading of the library's.
+ *
+ * Two fixture formats (test/helpers/golden.ts): the two-input LossCase
+ * (input, target, inputGrad) and gen_golden.py's multi_case (inputs[],
+ * requiresGrad[], grads[]: every gradient PyTorch computed), read as
+ * input = inputs[0], target = inputs[1], extra = inputs[2…].
  */
 import { describe, expect, test } from "vitest";
 import { loadFixture, values, type LossCase, type MultiLossCase, type Packed } from "../helpers/golden";
@@ -19,18 +24,15 @@ const FILES: Record<string, string> = {
   BCEWithLogitsLoss: "bce_with_logits_loss.json",
   HuberLoss: "huber_loss.json",
   SmoothL1Loss: "smooth_l1_loss.json",
-  SoftMarginLoss: "soft_margin_loss.json",
-  HingeEmbeddingLoss: "hinge_embedding_loss.json",
   KLDivLoss: "kl_div_loss.json",
   PoissonNLLLoss: "poisson_nll_loss.json",
+  GaussianNLLLoss: "gaussian_nll_loss.json",
+  SoftMarginLoss: "soft_margin_loss.json",
+  HingeEmbeddingLoss: "hinge_embedding_loss.json",
+  MarginRankingLoss: "margin_ranking_loss.json",
   SigmoidFocalLoss: "sigmoid_focal_loss.json",
+  NLLLoss: "nll_loss.json",
 };
-
-/** Issue 9's fixtures hold `inputs` and `grads` (any number of inputs): the first two are input and target. */
-function asLossCase(g: LossCase | MultiLossCase): LossCase {
-  if (!("inputs" in g)) return g;
-  return { name: g.name, options: g.options, input: g.inputs[0], target: g.inputs[1], output: g.output, inputGrad: g.grads[0]! };
-}
 const RTOL = 1e-9;
 /**
  * PyTorch's own float64 formulas round too: BCE-with-logits at x = 30 is
@@ -56,26 +58,48 @@ test("every loss the fuzzer covers has a golden fixture", () => {
   expect(REFERENCES.map((r) => r.name).sort()).toEqual(Object.keys(FILES).sort());
 });
 
+/** Either fixture format, as one shape: the tensors in call order, their grad flags, and PyTorch's gradients (null: not compared). */
+function normalise(g: LossCase | MultiLossCase): { inputs: Packed[]; requiresGrad: boolean[]; grads: (Packed | null)[] } {
+  if ("inputs" in g) return { inputs: g.inputs, requiresGrad: g.requiresGrad, grads: g.grads };
+  return { inputs: [g.input, g.target], requiresGrad: [true, false], grads: [g.inputGrad, null] };
+}
+
 describe.each(REFERENCES.map((r) => [r.name, r] as const))("%s reference matches PyTorch's golden values", (name, ref) => {
   const fixture = loadFixture<LossCase | MultiLossCase>(FILES[name]);
   // Cases fed through sigmoid first test the library's composition, not the loss formula.
-  const cases = fixture.cases.map(asLossCase).filter((c) => c.inputTransform === undefined);
+  const cases = fixture.cases.filter((c) => !("inputTransform" in c) || c.inputTransform === undefined);
   test.each(cases)("$name", (g) => {
+    const { inputs, requiresGrad, grads } = normalise(g);
     const options = Object.fromEntries(
       Object.entries(g.options).map(([k, v]) => [k, typeof v === "object" && v !== null ? plain(v as Packed) : v]),
     );
     const c: FuzzCase = {
       loss: name,
       options,
-      input: plain(g.input),
-      target: plain(g.target),
-      targetGrad: false,
+      input: plain(inputs[0]),
+      target: plain(inputs[1]),
+      targetGrad: requiresGrad[1],
       upstream: null,
       longRow: 0,
     };
+    if (inputs.length > 2) {
+      c.extra = inputs.slice(2).map(plain);
+      c.extraGrad = requiresGrad.slice(2);
+    }
+    // The fixtures' "none" gradients are those of output.sum().
     if ((options.reduction ?? "mean") === "none") c.upstream = ref.elements(c).losses.map(() => 1);
     const e = expected(ref, c);
     close(e.output, values(g.output), e.outputMagnitudes, "output");
-    close(e.input, values(g.inputGrad), e.inputMagnitudes, "input gradient");
+    close(e.input, values(grads[0]!), e.inputMagnitudes, "input gradient");
+    const want: [number[] | null, number[] | null][] = [[e.target, e.targetMagnitudes], ...e.extra.map((x, k) => [x, e.extraMagnitudes[k]] as [number[] | null, number[] | null])];
+    grads.slice(1).forEach((p, k) => {
+      const label = `gradient of argument ${k + 2}`;
+      if (p === null) {
+        expect(want[k]?.[0] ?? null, `${label}: PyTorch has none`).toBeNull();
+        return;
+      }
+      expect(want[k]?.[0], `${label}: the reference has none`).toBeTruthy();
+      close(want[k][0]!, values(p), want[k][1]!, label);
+    });
   });
 });

@@ -56,6 +56,7 @@ export interface Actual {
   outputShape: number[];
   input: number[] | null;
   target: number[] | null;
+  extra: (number[] | null)[];
 }
 
 /** Runs a case through the public API on `backend`. */
@@ -64,9 +65,10 @@ export function runCase(c: FuzzCase, backend: BackendName): Actual {
     nx.tidy(() => {
       const input = tensor(c.input, true);
       const target = tensor(c.target, c.targetGrad);
+      const extra = (c.extra ?? []).map((p, k) => tensor(p, c.extraGrad?.[k] ?? false));
       const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [k, isPlain(v) ? tensor(v) : v]));
-      const Loss = (nx as unknown as Record<string, new (o: unknown) => nx.Loss>)[c.loss];
-      const out = new Loss(options)(input, target);
+      const Loss = (nx as unknown as Record<string, new (o: unknown) => (...args: nx.Tensor[]) => nx.Tensor>)[c.loss];
+      const out = new Loss(options)(input, target, ...extra);
       if (c.upstream !== null) out.backward(new nx.Tensor(c.upstream, { shape: out.shape }));
       else out.backward();
       // Leaf gradients outlive nx.tidy (as in training): free them here.
@@ -77,14 +79,20 @@ export function runCase(c: FuzzCase, backend: BackendName): Actual {
         g.dispose();
         return values;
       };
-      return { output: Array.from(out.data), outputShape: [...out.shape], input: copy(input), target: copy(target) };
+      return {
+        output: Array.from(out.data),
+        outputShape: [...out.shape],
+        input: copy(input),
+        target: copy(target),
+        extra: extra.map(copy),
+      };
     }),
   );
 }
 
 export interface Check {
   problems: string[];
-  /** Largest |a − e| / max(|e|, magnitude) per compared quantity ("output", "input.grad", "target.grad"). */
+  /** Largest |a − e| / max(|e|, magnitude) per compared quantity ("output", "input.grad", "target.grad", "arg3.grad", …). */
   worst: Record<string, number>;
 }
 
@@ -142,6 +150,7 @@ export function checkCase(c: FuzzCase, backend: BackendName, want: Expected = ex
   compare("output", got.output, want.output, want.outputMagnitudes, rtolOut, check);
   compare("input.grad", got.input, want.input, want.inputMagnitudes, RTOL, check);
   compare("target.grad", got.target, want.target, want.targetMagnitudes, RTOL, check);
+  want.extra.forEach((g, k) => compare(`arg${k + 3}.grad`, got.extra[k] ?? null, g, want.extraMagnitudes[k], RTOL, check));
   return check;
 }
 
@@ -150,12 +159,17 @@ export function reproSnippet(c: FuzzCase, seed: number, index: number): string {
   const opts = Object.entries(c.options)
     .map(([k, v]) => `${k}: ${isPlain(v) ? `new nx.Tensor(${JSON.stringify(v.data)}, { shape: ${JSON.stringify(v.shape)} })` : JSON.stringify(v)}`)
     .join(", ");
+  const extra = (c.extra ?? []).map(
+    (p, k) => `const arg${k + 3} = new nx.Tensor(${JSON.stringify(p.data)}, { shape: ${JSON.stringify(p.shape)}, requiresGrad: ${c.extraGrad?.[k] ?? false} });`,
+  );
+  const args = ["input", "target", ...extra.map((_, k) => `arg${k + 3}`)].join(", ");
   const backward = c.upstream === null ? "out.backward();" : `out.backward(new nx.Tensor(${JSON.stringify(c.upstream)}, { shape: out.shape }));`;
   return [
     `// npm run fuzz -- --seed ${seed} --case ${index}`,
     `const input = new nx.Tensor(${JSON.stringify(c.input.data)}, { shape: ${JSON.stringify(c.input.shape)}, requiresGrad: true });`,
     `const target = new nx.Tensor(${JSON.stringify(c.target.data)}, { shape: ${JSON.stringify(c.target.shape)}, requiresGrad: ${c.targetGrad} });`,
-    `const out = new nx.${c.loss}({ ${opts} })(input, target);`,
+    ...extra,
+    `const out = new nx.${c.loss}({ ${opts} })(${args});`,
     backward,
   ].join("\n");
 }

@@ -12,6 +12,9 @@
  * e^−|x| (neither cancels), p − t as p·(1 − t) − (1 − p)·t (no
  * cancellation at t = 1, p ≈ 1: found by the differential fuzzer),
  * q^γ = e^(γ·log q) (by multiplication for integral γ); γ = 0 gives α_t·ce.
+ * Where q underflows to 0 (a logit saturated on its 0/1 target) ℓ and
+ * ∂ℓ/∂x are 0 for every γ: PyTorch's value is 0 too, its gradient NaN for
+ * γ < 1 (pow's backward at 0), the limit here.
  * "mean" divides by the number of elements. The class defaults to "mean",
  * the function F.sigmoidFocalLoss to "none", as torchvision.
  * NOTE: input and target must have the same shape; no gradient with respect
@@ -37,7 +40,8 @@ export const SIGMOID_FOCAL: ElementwiseKind = {
     const ce = Math.max(x, 0) - x * t + Math.log1p(e);
     const q = p * (1 - t) + p1 * t;
     const qg = gamma === 0 ? 1 : q ** gamma;
-    const term = gamma === 0 ? 0 : ce * gamma * q ** (gamma - 1) * p * p1 * (1 - 2 * t);
+    // q = 0 (a saturated logit on its 0/1 target): q^(γ−1) = ∞ for γ < 1, the term's limit is 0.
+    const term = gamma === 0 || q === 0 ? 0 : ce * gamma * q ** (gamma - 1) * p * p1 * (1 - 2 * t);
     const at = alpha >= 0 ? alpha * t + (1 - alpha) * (1 - t) : 1;
     out[0] = at * ce * qg;
     out[1] = at * ((p * (1 - t) - p1 * t) * qg + term); // p − t without cancelling at t = 1, p ≈ 1

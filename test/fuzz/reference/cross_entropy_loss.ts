@@ -15,7 +15,8 @@
  * sample's loss of 1e-9 is 0 in float32, in PyTorch too, where the terms
  * below half an ulp of the maximum's 1 are lost from the sum.
  */
-import type { FuzzCase, LossReference } from "./types";
+import type { FuzzCase, LossReference, SizeClass } from "./types";
+import type { Rng } from "../../helpers/prng";
 import { chance, int, logInt, normals, pick, plain, SCALES, sizeOf, uniforms, f32 } from "../generate";
 
 const LSE_FLOOR = 0.05;
@@ -56,30 +57,36 @@ function logProbs(c: FuzzCase, L: Layout, s: number): { logp: number[]; p: numbe
   return { logp, p: logp.map(Math.exp), shift, lnS };
 }
 
+/** An input shape (C), (N, C) or (N, C, d…) of a class-index loss (CrossEntropyLoss, NLLLoss). */
+export function classShape(rng: Rng, size: SizeClass): number[] {
+  let shape: number[];
+  switch (size) {
+    case "empty":
+      shape = chance(rng, 0.5) ? [0, int(rng, 1, 5)] : [int(rng, 1, 4), 0, ...(chance(rng, 0.5) ? [int(rng, 1, 3)] : [])];
+      break;
+    case "tiny":
+      shape = chance(rng, 0.4) ? [int(rng, 1, 9)] : [int(rng, 1, 4), chance(rng, 0.3) ? 1 : int(rng, 1, 9)];
+      break;
+    case "small":
+      shape = [int(rng, 1, 16), int(rng, 1, 40)];
+      break;
+    case "medium":
+      shape = [int(rng, 1, 64), int(rng, 40, 1000)];
+      break;
+    case "long":
+      shape = chance(rng, 0.3) ? [logInt(rng, 1e4, 1e5)] : [int(rng, 1, 3), logInt(rng, 1e4, 1e5)];
+      break;
+    case "kdim":
+      shape = [int(rng, 1, 4), int(rng, 1, 24), ...Array.from({ length: int(rng, 1, 3) }, () => int(rng, 1, 9))];
+      break;
+  }
+  return shape;
+}
+
 export const crossEntropyLoss: LossReference = {
   name: "CrossEntropyLoss",
   generate(rng, size) {
-    let shape: number[];
-    switch (size) {
-      case "empty":
-        shape = chance(rng, 0.5) ? [0, int(rng, 1, 5)] : [int(rng, 1, 4), 0, ...(chance(rng, 0.5) ? [int(rng, 1, 3)] : [])];
-        break;
-      case "tiny":
-        shape = chance(rng, 0.4) ? [int(rng, 1, 9)] : [int(rng, 1, 4), chance(rng, 0.3) ? 1 : int(rng, 1, 9)];
-        break;
-      case "small":
-        shape = [int(rng, 1, 16), int(rng, 1, 40)];
-        break;
-      case "medium":
-        shape = [int(rng, 1, 64), int(rng, 40, 1000)];
-        break;
-      case "long":
-        shape = chance(rng, 0.3) ? [logInt(rng, 1e4, 1e5)] : [int(rng, 1, 3), logInt(rng, 1e4, 1e5)];
-        break;
-      case "kdim":
-        shape = [int(rng, 1, 4), int(rng, 1, 24), ...Array.from({ length: int(rng, 1, 3) }, () => int(rng, 1, 9))];
-        break;
-    }
+    const shape = classShape(rng, size);
     const classes = shape.length === 1 ? shape[0] : shape[1];
     const n = shape.length === 1 ? 1 : shape[0];
     const sampleShape = shape.length === 1 ? [] : [n, ...shape.slice(2)];

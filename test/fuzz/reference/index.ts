@@ -5,15 +5,16 @@ import { l1Loss } from "./l1_loss";
 import { crossEntropyLoss } from "./cross_entropy_loss";
 import { bceLoss } from "./bce_loss";
 import { bceWithLogitsLoss } from "./bce_with_logits_loss";
-import {
-  hingeEmbeddingLoss,
-  huberLoss,
-  klDivLoss,
-  poissonNllLoss,
-  sigmoidFocalLoss,
-  smoothL1Loss,
-  softMarginLoss,
-} from "./issue9_losses";
+import { huberLoss } from "./huber_loss";
+import { smoothL1Loss } from "./smooth_l1_loss";
+import { klDivLoss } from "./kl_div_loss";
+import { poissonNLLLoss } from "./poisson_nll_loss";
+import { gaussianNLLLoss } from "./gaussian_nll_loss";
+import { softMarginLoss } from "./soft_margin_loss";
+import { hingeEmbeddingLoss } from "./hinge_embedding_loss";
+import { marginRankingLoss } from "./margin_ranking_loss";
+import { sigmoidFocalLoss } from "./sigmoid_focal_loss";
+import { nllLoss } from "./nll_loss";
 
 export const REFERENCES: readonly LossReference[] = [
   mseLoss,
@@ -23,11 +24,14 @@ export const REFERENCES: readonly LossReference[] = [
   bceWithLogitsLoss,
   huberLoss,
   smoothL1Loss,
+  klDivLoss,
+  poissonNLLLoss,
+  gaussianNLLLoss,
   softMarginLoss,
   hingeEmbeddingLoss,
-  klDivLoss,
-  poissonNllLoss,
+  marginRankingLoss,
   sigmoidFocalLoss,
+  nllLoss,
 ];
 
 export function referenceFor(loss: string): LossReference {

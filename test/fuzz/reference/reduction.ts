@@ -1,7 +1,7 @@
 /**
  * PyTorch's reductions over a reference's element losses: "none" returns
- * them, "sum" adds them, "mean" divides by the loss's denominator (NaN when
- * it is 0). The gradient is the reference's vector-Jacobian product with
+ * them, "sum" adds them, "mean" (and KLDivLoss's "batchmean") divides by the
+ * loss's denominator (NaN when it is 0). The gradient is the reference's vector-Jacobian product with
  * u = upstream ("none"), 1 ("sum") or 1/denominator ("mean").
  */
 import type { FuzzCase, LossReference } from "./types";
@@ -14,6 +14,8 @@ export interface Expected {
   inputMagnitudes: number[];
   target: number[] | null;
   targetMagnitudes: number[] | null;
+  extra: (number[] | null)[];
+  extraMagnitudes: (number[] | null)[];
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
@@ -29,7 +31,7 @@ export function expected(ref: LossReference, c: FuzzCase): Expected {
     outputMagnitudes = e.magnitudes;
     u = c.upstream!;
   } else {
-    const d = reduction === "mean" || reduction === "batchmean" ? e.denominator : 1;
+    const d = reduction === "sum" ? 1 : e.denominator;
     output = [d === 0 ? NaN : sum(e.losses) / d];
     outputMagnitudes = [sum(e.magnitudes) / Math.abs(d)];
     u = e.losses.map(() => 1 / d);
@@ -43,6 +45,8 @@ export function expected(ref: LossReference, c: FuzzCase): Expected {
     inputMagnitudes: g.inputMagnitudes,
     target: g.target,
     targetMagnitudes: g.targetMagnitudes,
+    extra: g.extra ?? [],
+    extraMagnitudes: g.extraMagnitudes ?? [],
   };
 }
 

@@ -8,6 +8,12 @@
  * golden fixtures (reference.test.ts) pick them up from there. To add a
  * loss: write its module (generate + elements + vjp), add it to the list.
  *
+ * Arguments: a case calls `loss(input, target, ...extra)`. `input` and
+ * `target` are just the first two positional tensors (MarginRankingLoss's
+ * x1 and x2, with a gradient for both); losses with more arguments put the
+ * rest in `extra` (GaussianNLLLoss's var, MarginRankingLoss's labels), each
+ * with its own requires-grad flag and gradient.
+ *
  * Magnitudes: next to each value the reference returns the sum of the
  * absolute values of the terms it was computed from (its "magnitude"). The
  * fuzzer measures error relative to max(|value|, magnitude): plain relative
@@ -34,6 +40,10 @@ export interface FuzzCase {
   target: Plain;
   /** Whether the target requires grad (losses with a target gradient). */
   targetGrad: boolean;
+  /** Positional tensors after the target (third argument on); absent: none. */
+  extra?: Plain[];
+  /** Whether each of `extra` requires grad (absent: none does). */
+  extraGrad?: boolean[];
   /** For reduction "none": the gradient fed to backward (the output's shape). */
   upstream: number[] | null;
   /** Longest row summed over (classes for CE, elements otherwise): ≥ 1e4 gets the long-row tolerance. */
@@ -48,16 +58,19 @@ export interface Elements {
   magnitudes: number[];
   /** Shape of the "none" output. */
   shape: number[];
-  /** What "mean" divides by (PyTorch's denominator). */
+  /** What "mean" (KLDivLoss: also "batchmean", as the case's reduction) divides by (PyTorch's denominator). */
   denominator: number;
 }
 
-/** ∂(Σ_i u_i ℓ_i)/∂input and /∂target (null: no target gradient), with magnitudes. */
+/** ∂(Σ_i u_i ℓ_i)/∂input, /∂target and /∂extra[k] (null: no gradient), with magnitudes. */
 export interface Vjp {
   input: number[];
   inputMagnitudes: number[];
   target: number[] | null;
   targetMagnitudes: number[] | null;
+  /** One entry per `extra` tensor (absent: no extra gradients). */
+  extra?: (number[] | null)[];
+  extraMagnitudes?: (number[] | null)[];
 }
 
 /** How big a case to draw. */

@@ -390,7 +390,14 @@ impl Formula for SigmoidFocal {
                 q.ln().mul(k(self.gamma - 1.0)).exp()
             };
             let dq = p.mul(p1).mul(one.sub(t.add(t)));
-            (qg1.mul(q), ce.mul(k(self.gamma)).mul(qg1).mul(dq))
+            // q = 0 (a saturated logit on its 0/1 target: e^−|x| underflows):
+            // for γ < 1, q^(γ−1) = ∞ and ∞·0 would be NaN; both terms are
+            // 0 there (q^γ → 0, and ce·q^(γ−1)·p(1 − p) ≤ ce·q^γ → 0).
+            let saturated = q.eq(k(0.0));
+            (
+                L::select(saturated, k(0.0), qg1.mul(q)),
+                L::select(saturated, k(0.0), ce.mul(k(self.gamma)).mul(qg1).mul(dq)),
+            )
         };
         let at = if self.alpha >= 0.0 {
             k::<L>(self.alpha).mul(t).add(k::<L>(1.0 - self.alpha).mul(one.sub(t)))
