@@ -196,6 +196,23 @@ pub mod lanes {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     use core::arch::wasm32::*;
 
+    /// Calls f(i, true) for i = 0, 4, 8, … while i + 4 ≤ n (wasm only: four
+    /// lanes at once), then f(i, false) for the rest, one at a time: the loop
+    /// of the row kernels that pick `Four` or `f32` per step.
+    #[inline(always)]
+    pub fn for_each_step(n: usize, mut f: impl FnMut(usize, bool)) {
+        let mut i = 0;
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        while i + 4 <= n {
+            f(i, true);
+            i += 4;
+        }
+        while i < n {
+            f(i, false);
+            i += 1;
+        }
+    }
+
     /// x[i..i + 4] as a vector.
     ///
     /// # Safety

@@ -8,26 +8,11 @@
 //! a time on wasm. "mean" (÷ n) is the caller's, through grad_scale.
 
 use crate::math::sqrt_f32;
-use crate::simd::lanes::Lane;
+use crate::simd::lanes::{for_each_step, Lane};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::lanes::Four;
 
 const EPS: f32 = 1e-12;
-
-/// Calls f(i, true) for i = 0, 4, … while i + 4 ≤ n (wasm only), then f(i, false) for the rest.
-#[inline(always)]
-fn lanes(n: usize, mut f: impl FnMut(usize, bool)) {
-    let mut i = 0;
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    while i + 4 <= n {
-        f(i, true);
-        i += 4;
-    }
-    while i < n {
-        f(i, false);
-        i += 1;
-    }
-}
 
 /// Adds a·b, a·a, b·b at i into the accumulators (i + lanes ≤ both lengths).
 #[inline(always)]
@@ -83,7 +68,7 @@ pub fn cosine_embedding_fwd_bwd(
             return f64::NAN;
         };
         let mut s = [0.0f32; 3];
-        lanes(d, |i, four| {
+        for_each_step(d, |i, four| {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             if four {
                 let mut acc = [Four::<true>::splat(0.0); 3];
@@ -118,7 +103,7 @@ pub fn cosine_embedding_fwd_bwd(
         let Some(g1) = grad1_out.as_deref_mut().and_then(|g| g.get_mut(r * d..(r + 1) * d)) else { continue };
         let mut g2 = grad2_out.as_deref_mut().and_then(|g| g.get_mut(r * d..(r + 1) * d));
         let c = [1.0 / den, cos / m1, cos / m2, dcos * grad_scale];
-        lanes(d, |i, four| {
+        for_each_step(d, |i, four| {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             if four {
                 return grads::<Four<true>>(a, b, g1, g2.as_deref_mut(), i, c);

@@ -23,7 +23,7 @@
 //! panic.
 
 use crate::math::exp_f32;
-use crate::simd::lanes::Lane;
+use crate::simd::lanes::{for_each_step, Lane};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::lanes::Four;
 
@@ -192,7 +192,7 @@ pub fn ctc_fwd_bwd(
             // Each state's occupancy e^{α + β − lp + ℓ}, written over α's row (no longer needed).
             let r = t * w;
             let (a_row, b_row, e_row) = (&mut alpha[r..r + w], &beta[r..r + w], &emit[r..r + w]);
-            lanes(len, |s, four| {
+            for_each_step(len, |s, four| {
                 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
                 if four {
                     return occupancy::<Four<true>>(a_row, b_row, e_row, nll, s);
@@ -206,7 +206,7 @@ pub fn ctc_fwd_bwd(
                     *d += o;
                 }
             }
-            lanes(classes, |c, four| {
+            for_each_step(classes, |c, four| {
                 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
                 if four {
                     return emission_grad::<Four<true>>(lp, occ, g, c);
@@ -215,21 +215,6 @@ pub fn ctc_fwd_bwd(
                 emission_grad::<f32>(lp, occ, g, c);
             });
         }
-    }
-}
-
-/// Calls f(i, true) for i = 0, 4, 8, … while i + 4 ≤ n (wasm only), then f(i, false) for the rest.
-#[inline(always)]
-fn lanes(n: usize, mut f: impl FnMut(usize, bool)) {
-    let mut i = 0;
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    while i + 4 <= n {
-        f(i, true);
-        i += 4;
-    }
-    while i < n {
-        f(i, false);
-        i += 1;
     }
 }
 

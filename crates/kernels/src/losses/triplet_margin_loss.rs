@@ -9,24 +9,9 @@
 //! formed by the caller. Sums over d in f32, four features at a time on wasm.
 
 use crate::math::sqrt_f32;
-use crate::simd::lanes::Lane;
+use crate::simd::lanes::{for_each_step, Lane};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::lanes::Four;
-
-/// Calls f(i, true) for i = 0, 4, … while i + 4 ≤ n (wasm only), then f(i, false) for the rest.
-#[inline(always)]
-fn lanes(n: usize, mut f: impl FnMut(usize, bool)) {
-    let mut i = 0;
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    while i + 4 <= n {
-        f(i, true);
-        i += 4;
-    }
-    while i < n {
-        f(i, false);
-        i += 1;
-    }
-}
 
 /// |x| (p = 1) or x² (p = 2).
 #[inline(always)]
@@ -99,7 +84,7 @@ pub fn triplet_margin_fwd_bwd(
             return f64::NAN;
         };
         let mut s = [0.0f32; 3];
-        lanes(d, |i, four| {
+        for_each_step(d, |i, four| {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             if four {
                 let t = diffs::<Four<true>>(a, q, r, i, eps);
@@ -138,7 +123,7 @@ pub fn triplet_margin_fwd_bwd(
             continue;
         };
         // ∂/∂a = k(∂dp − wan·∂dan), ∂/∂q = k(−∂dp − wqn·∂dqn) (∂dqn with respect to q − r).
-        lanes(d, |i, four| {
+        for_each_step(d, |i, four| {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             if four {
                 return grad_at::<Four<true>>(a, q, r, ga, gq, i, eps, [dp, dan, dqn], [k, k * wan, k * wqn], p2);
