@@ -184,3 +184,15 @@ describe("nx.memory()", () => {
     expect(nx.memory().numTensors).toBe(before.numTensors);
   });
 });
+
+describe("memory functions check their arguments", () => {
+  it("configureMemory, noGrad and loadStateDict's options", () => {
+    expect(() => nx.configureMemory({ warning: false } as never)).toThrow(/configureMemory.*warnings/);
+    expect(() => nx.configureMemory({ warnings: "no" } as never)).toThrow(TypeError);
+    expect(() => nx.noGrad(3 as never)).toThrow(/noGrad: expected a function, got number 3/);
+    const m = new nx.Linear(2, 1);
+    expect(() => m.loadStateDict(m.stateDict(), { strict: "yes" } as never)).toThrow(TypeError);
+    expect(() => m.loadStateDict(m.stateDict(), { strcit: true } as never)).toThrow(/strict/);
+  });
+});
+

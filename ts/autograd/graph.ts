@@ -17,6 +17,7 @@
  * collector; so is a fused loss's saved gradient once used.
  */
 import type { Tensor } from "../tensor";
+import { describe } from "../errors";
 import { closeScope, inCurrentScope, openScope, track, untracked } from "../memory/scope";
 
 export type BackwardFn = (grad: Tensor) => (Tensor | null)[];
@@ -40,6 +41,7 @@ export function isGradEnabled(): boolean {
  * Only the synchronous part of `fn` runs without grad.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== "function") throw new TypeError(`noGrad: expected a function, got ${describe(fn)}`);
   const previous = gradEnabled;
   gradEnabled = false;
   try {

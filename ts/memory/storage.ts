@@ -41,6 +41,7 @@
  * it). Read `t.data` again after such calls.
  */
 import { heap, MAX_MEMORY_BYTES } from "../wasm/memory";
+import { checkBoolean, checkOptions } from "../options";
 
 /** What freed a storage, for the error a later use throws. */
 export type FreedBy = "dispose()" | "nx.tidy()" | "Symbol.dispose (using)" | "the autograd engine";
@@ -341,7 +342,8 @@ export interface MemoryOptions {
  * ```
  */
 export function configureMemory(opts: MemoryOptions): void {
-  if (opts.warnings !== undefined) warnings = opts.warnings;
+  const o = checkOptions(opts, ["warnings"], "configureMemory");
+  if (o.warnings !== undefined) warnings = checkBoolean(o.warnings, "configureMemory: warnings");
 }
 
 // ---- figures ----------------------------------------------------------------

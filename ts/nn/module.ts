@@ -22,8 +22,8 @@
 import { Callable } from "../callable";
 import { Tensor, residentViews } from "../tensor";
 import { outsideHeap } from "../memory/storage";
+import { checkBoolean, checkOptions, pythonNames } from "../options";
 import { describe } from "../errors";
-import { pythonNames } from "../options";
 import { formatShape, sameShape } from "../shape";
 
 const marked = new WeakSet<Tensor>();
@@ -189,7 +189,7 @@ export abstract class Module extends Callable {
     if (stateDict === null || typeof stateDict !== "object" || Array.isArray(stateDict)) {
       throw new TypeError(`${what}: expected an object of name → values, got ${describe(stateDict)}`);
     }
-    const strict = opts.strict ?? true;
+    const strict = checkBoolean(checkOptions(opts, ["strict"], what).strict ?? true, `${what}: strict`);
     const params = new Map(this.namedParameters());
     const missingKeys = [...params.keys()].filter((k) => !Object.hasOwn(stateDict, k));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !params.has(k));
