@@ -115,6 +115,20 @@ function criterion(p: Problem): nx.Loss {
   }
 }
 
+/**
+ * One forward + backward through the API that leaves nothing behind: the
+ * loss and x's gradient are disposed (the tidiest loop); returns the loss.
+ */
+export function disposingStep(x: nx.Tensor, call: () => nx.Tensor): number {
+  const out = call();
+  out.backward();
+  const v = out.item();
+  out.dispose();
+  x.grad?.dispose();
+  x.grad = null;
+  return v;
+}
+
 export function apiContender(name: BackendName): Contender {
   return {
     key: `nx-${SHORT[name]}-api`,
@@ -134,15 +148,7 @@ export function apiContender(name: BackendName): Contender {
               out.dispose();
               return v;
             }
-          : () => {
-              const out = loss(x, y);
-              out.backward();
-              const v = out.item();
-              out.dispose();
-              x.grad?.dispose();
-              x.grad = null;
-              return v;
-            };
+          : () => disposingStep(x, () => loss(x, y));
       return {
         before: () => nx.setBackend(name),
         run,

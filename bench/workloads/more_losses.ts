@@ -16,6 +16,7 @@ import * as nx from "../../ts/index";
 import type { BackendName } from "../../ts/backend/backend";
 import { Rng } from "../lib/random";
 import type { Timed } from "../lib/harness";
+import { disposingStep } from "../contenders/neurenix";
 
 export interface MoreLossCase {
   id: string;
@@ -35,15 +36,7 @@ function apiRunner(backend: BackendName, inputs: nx.Tensor[], call: (...xs: nx.T
   x.requiresGrad = true;
   return {
     before: () => nx.setBackend(backend),
-    run: () => {
-      const out = call(...inputs);
-      out.backward();
-      const v = out.item();
-      out.dispose();
-      x.grad?.dispose();
-      x.grad = null;
-      return v;
-    },
+    run: () => disposingStep(x, () => call(...inputs)),
     dispose: () => inputs.forEach((t) => t.dispose()),
   };
 }
