@@ -270,11 +270,11 @@ export function allocBlock(bytes: number): number {
   if (moved > 0) noteReclaim(moved);
 
   // Grow when what was used lately still fills more than three quarters.
-  if (tooFull()) heap.grow(size);
+  if (tooFull()) heap.grow(bytes);
   ptr = heap.tryAlloc(bytes);
   if (ptr >= 0) return ptr;
 
-  if (heap.grow(size, false)) {
+  if (heap.grow(bytes, false)) {
     ptr = heap.tryAlloc(bytes);
     if (ptr >= 0) return ptr;
   }
