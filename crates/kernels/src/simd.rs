@@ -67,6 +67,23 @@ pub mod v {
         f32x4_abs(x)
     }
 
+    /// a·b + c. In the relaxed-SIMD build (`target_feature = "relaxed-simd"`,
+    /// scripts/build-wasm.sh) one `f32x4.relaxed_madd`, which the engine may
+    /// fuse (one rounding, FMA on x86 with it) or not; in the SIMD128 build a
+    /// mul and an add, as the scalar twins in math.rs. Polynomials go
+    /// through this so the relaxed build gains the FMA everywhere at once.
+    #[inline(always)]
+    pub fn madd(a: v128, b: v128, c: v128) -> v128 {
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            f32x4_relaxed_madd(a, b, c)
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            f32x4_add(f32x4_mul(a, b), c)
+        }
+    }
+
     /// Horizontal sum of the 4 lanes, in f32.
     #[inline(always)]
     pub fn hsum(x: v128) -> f32 {
@@ -100,10 +117,10 @@ pub mod v {
         let nf = f32x4_sub(t, splat(MAGIC));
         let n = i32x4_sub(t, i32x4_splat(MAGIC_BITS));
         let r = f32x4_sub(f32x4_sub(x, f32x4_mul(nf, splat(LN2_HI))), f32x4_mul(nf, splat(LN2_LO)));
-        let p = f32x4_add(splat(E3), f32x4_mul(r, splat(E4)));
-        let p = f32x4_add(splat(E2), f32x4_mul(r, p));
-        let p = f32x4_add(splat(E1), f32x4_mul(r, p));
-        let p = f32x4_add(splat(E0), f32x4_mul(r, p));
+        let p = madd(r, splat(E4), splat(E3));
+        let p = madd(r, p, splat(E2));
+        let p = madd(r, p, splat(E1));
+        let p = madd(r, p, splat(E0));
         let p = f32x4_add(splat(1.0), f32x4_add(r, f32x4_mul(f32x4_mul(r, r), p)));
         let n1 = i32x4_shr(n, 1);
         let n2 = i32x4_sub(n, n1);
@@ -130,9 +147,9 @@ pub mod v {
     fn ln_reduced(f: v128, kf: v128) -> v128 {
         let s = f32x4_div(f, f32x4_add(splat(2.0), f));
         let z = f32x4_mul(s, s);
-        let r = f32x4_add(splat(L3), f32x4_mul(z, splat(L4)));
-        let r = f32x4_add(splat(L2), f32x4_mul(z, r));
-        let r = f32x4_mul(z, f32x4_add(splat(L1), f32x4_mul(z, r)));
+        let r = madd(z, splat(L4), splat(L3));
+        let r = madd(z, r, splat(L2));
+        let r = f32x4_mul(z, madd(z, r, splat(L1)));
         let hfsq = f32x4_mul(f32x4_mul(splat(0.5), f), f);
         let inner = f32x4_add(f32x4_mul(s, f32x4_add(hfsq, r)), f32x4_mul(kf, splat(LN2_LO)));
         f32x4_sub(f32x4_mul(kf, splat(LN2_HI)), f32x4_sub(f32x4_sub(hfsq, inner), f))
@@ -173,10 +190,10 @@ pub mod v {
     pub fn tanh(x: v128) -> v128 {
         let a = abs(x);
         let z = f32x4_mul(a, a);
-        let p = f32x4_add(splat(T3), f32x4_mul(z, splat(T4)));
-        let p = f32x4_add(splat(T2), f32x4_mul(z, p));
-        let p = f32x4_add(splat(T1), f32x4_mul(z, p));
-        let p = f32x4_add(splat(T0), f32x4_mul(z, p));
+        let p = madd(z, splat(T4), splat(T3));
+        let p = madd(z, p, splat(T2));
+        let p = madd(z, p, splat(T1));
+        let p = madd(z, p, splat(T0));
         let small = f32x4_add(a, f32x4_mul(f32x4_mul(a, z), p));
         let e = exp(f32x4_add(a, a));
         let big = f32x4_sub(splat(1.0), f32x4_div(splat(2.0), f32x4_add(e, splat(1.0))));
