@@ -45,10 +45,27 @@ pub fn elementwise_loss_fwd_bwd(
     d: Option<&[f32]>,
     p: [f32; 3],
     loss_out: Option<&mut [f32]>,
-    grad_out: Option<&mut [f32]>,
+    #[allow(unused_mut)] mut grad_out: Option<&mut [f32]>,
     grad2_out: Option<&mut [f32]>,
     grad_scale: f32,
 ) -> f64 {
+    // The common case of the hottest losses (no per-element output, no
+    // weights) on their own loop (losses/fast.rs). BCE-with-logits' sum is
+    // non-finite only for non-finite inputs: then the general path below
+    // redoes the call with PyTorch's literal formulas.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if loss_out.is_none() && c.is_none() && d.is_none() {
+        let g = grad_out.as_deref_mut();
+        let fast = match kind {
+            MSE => super::fast::mse(&Mse, a, b, g, grad_scale),
+            L1 => super::fast::l1(&L1Loss, a, b, g, grad_scale),
+            BCE_WITH_LOGITS => super::fast::bce_with_logits(&BceWithLogits, a, b, g, grad_scale).filter(|s| s.is_finite()),
+            _ => None,
+        };
+        if let Some(sum) = fast {
+            return sum;
+        }
+    }
     let ins = Inputs { a, b, c, d };
     let outs = Outputs { loss: loss_out, grad: grad_out, grad2: grad2_out };
     let flag = |v: f32| v != 0.0;

@@ -7,7 +7,8 @@
 //! - elementwise.rs: every element-wise loss (MSE, L1, BCE, BCE-with-logits,
 //!   Huber, SmoothL1, KLDiv, PoissonNLL, GaussianNLL, SoftMargin,
 //!   HingeEmbedding, MarginRanking, sigmoid focal), one formula each over
-//!   `Lane`, run by pointwise.rs behind one coded export;
+//!   `Lane`, run by pointwise.rs behind one coded export; fast.rs: the
+//!   common case of MSE, L1 and BCE-with-logits on their own wasm loop;
 //! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
 //!   losses over (n, C, inner) rows and class-index targets;
 //! - ctc_loss.rs: CTC's forward and backward recursions in log space;
@@ -15,6 +16,8 @@
 //!   rows (dot products and norms).
 
 mod pointwise;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod fast;
 
 pub mod elementwise;
 pub mod cross_entropy_loss;
