@@ -357,6 +357,7 @@ export const jsBackend: Backend = {
   // ---- losses: fused forward + gradient -----------------------------------
 
   elementwiseLossFwdBwd(kind, a, b, c, d, params, lossOut, gradOut, grad2Out, gradScale) {
+    if (kind.plain !== undefined && c === null && d === null && lossOut === null) return kind.plain(a, b, gradOut, gradScale);
     const n = a.length;
     const p = params.map(Math.fround); // the wasm kernel gets them as f32
     const out = elementOut;

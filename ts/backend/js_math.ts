@@ -3,9 +3,12 @@
  * formulas (ts/losses/*.ts), in float64.
  */
 
-/** torch.sign: −1, 0 or 1; 0 for ±0 and NaN. */
+/**
+ * torch.sign: −1, 0 or 1; 0 for ±0 and NaN. Without branches: on random
+ * signs the nested conditional mispredicts (L1's js loop ran 3.4× slower).
+ */
 export function sign(v: number): number {
-  return v > 0 ? 1 : v < 0 ? -1 : 0;
+  return +(v > 0) - +(v < 0);
 }
 
 /** 1 / (1 + e^−x): exp overflow gives 0, never NaN. */

@@ -18,17 +18,26 @@ import { checkOptions } from "../options";
 import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
 import { weightTensor, withExpandedWeight } from "./weights";
 
+// Clamping each log keeps 0 · log 0 = 0 · (−100) finite at x = 0 or 1.
+const bce = (x: number, y: number) => -(y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log1p(-x), -100));
+const bceGrad = (x: number, y: number) => (x - y) / Math.max(x * (1 - x), 1e-12);
+
 /** crates/kernels/src/losses/elementwise.rs: BCE (c = the weight). */
 export const BCE: ElementwiseKind = {
   name: "BCELoss",
   code: 2,
   js(x, y, w, _d, _p, out) {
-    // Clamping each log keeps 0 · log 0 = 0 · (−100) finite at x = 0 or 1.
-    const logX = Math.max(Math.log(x), -100);
-    const log1mX = Math.max(Math.log1p(-x), -100);
-    out[0] = -w * (y * logX + (1 - y) * log1mX);
-    out[1] = (w * (x - y)) / Math.max(x * (1 - x), 1e-12);
+    out[0] = w * bce(x, y);
+    out[1] = w * bceGrad(x, y);
     out[2] = 0;
+  },
+  plain(a, b, g, s) {
+    let total = 0;
+    for (let i = 0; i < a.length; i++) {
+      total += bce(a[i], b[i]);
+      if (g !== null) g[i] = s * bceGrad(a[i], b[i]);
+    }
+    return total;
   },
 };
 

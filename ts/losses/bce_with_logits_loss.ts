@@ -15,7 +15,7 @@
  */
 import { Tensor } from "../tensor";
 import type { ElementwiseKind } from "../backend/backend";
-import { sigmoid, softplus } from "../backend/js_math";
+import { sigmoid } from "../backend/js_math";
 import { Loss, type LossOptions } from "./loss";
 import { elementwiseLoss } from "./reduction";
 import { runElementwise } from "./elementwise";
@@ -29,31 +29,47 @@ export const BCE_WITH_LOGITS: ElementwiseKind = {
   name: "BCEWithLogitsLoss",
   code: 3,
   js(x, y, w, p, _p, out) {
+    out[0] = w * bceWithLogits(x, y, p);
+    out[1] = w * gradOfLast;
     out[2] = 0;
-    if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(p))) {
-      bceWithLogitsLiteral(x, y, w, p, out);
-      return;
+  },
+  plain(a, b, g, s) {
+    let total = 0;
+    for (let i = 0; i < a.length; i++) {
+      total += bceWithLogits(a[i], b[i], 1);
+      if (g !== null) g[i] = s * gradOfLast;
     }
-    const l = 1 + (p - 1) * y;
-    out[0] = w * ((1 - y) * x + l * softplus(-x));
-    out[1] = w * (1 - y - l * sigmoid(-x));
+    return total;
   },
 };
+
+/** ∂loss/∂x of the last bceWithLogits call: its second result, without an allocation per element. */
+let gradOfLast = 0;
+
+/**
+ * The loss of one element (weight 1, posWeight p), its gradient into
+ * gradOfLast; softplus(−x) and σ(−x) from one e^−|x|.
+ */
+function bceWithLogits(x: number, y: number, p: number): number {
+  if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(p))) return bceWithLogitsLiteral(x, y, p);
+  const e = Math.exp(-Math.abs(x));
+  const l = 1 + (p - 1) * y;
+  gradOfLast = 1 - y - (l * (x >= 0 ? e : 1)) / (1 + e);
+  return (1 - y) * x + l * (Math.max(-x, 0) + Math.log1p(e));
+}
 
 /**
  * BCE-with-logits for a non-finite x, y or p, by PyTorch 1.13's literal
  * formulas, so that NaN and ∞ come out where PyTorch's do (e.g. x = −∞,
  * y = 1 is NaN there, from (1 − y)·x = 0·(−∞)); see BceWithLogits in
- * crates/kernels/src/losses/elementwise.rs. Writes w·loss, w·grad.
+ * crates/kernels/src/losses/elementwise.rs. Weight 1; the gradient into gradOfLast.
  */
-function bceWithLogitsLiteral(x: number, y: number, w: number, p: number, out: Float64Array): void {
+function bceWithLogitsLiteral(x: number, y: number, p: number): number {
   const m = Number.isNaN(x) ? x : Math.max(-x, 0);
   const l = p === 1 ? 1 : (p - 1) * y + 1;
   const t = p === 1 ? y : p * y;
-  const loss = (1 - y) * x + l * (m + Math.log(Math.exp(-m) + Math.exp(-x - m)));
-  const grad = p === 1 ? sigmoid(x) - y : (t + 1 - y) * sigmoid(x) - t;
-  out[0] = w * loss;
-  out[1] = w * grad;
+  gradOfLast = p === 1 ? sigmoid(x) - y : (t + 1 - y) * sigmoid(x) - t;
+  return (1 - y) * x + l * (m + Math.log(Math.exp(-m) + Math.exp(-x - m)));
 }
 
 /** Options of `BCEWithLogitsLoss` and `F.binaryCrossEntropyWithLogits` (PyTorch's, camelCased). */

@@ -18,10 +18,17 @@ export const L1: ElementwiseKind = {
   name: "L1Loss",
   code: 1,
   js(x, y, _c, _d, _p, out) {
-    const d = x - y;
-    out[0] = Math.abs(d);
-    out[1] = sign(d);
+    out[0] = Math.abs(x - y);
+    out[1] = sign(x - y);
     out[2] = 0;
+  },
+  plain(a, b, g, s) {
+    let total = 0;
+    for (let i = 0; i < a.length; i++) {
+      total += Math.abs(a[i] - b[i]);
+      if (g !== null) g[i] = s * sign(a[i] - b[i]);
+    }
+    return total;
   },
 };
 

@@ -12,15 +12,25 @@ import { checkOptions } from "../options";
 import { checkInputTarget } from "./checks";
 import { runElementwise } from "./elementwise";
 
+const mse = (x: number, y: number) => (x - y) * (x - y);
+const mseGrad = (x: number, y: number) => 2 * (x - y);
+
 /** crates/kernels/src/losses/elementwise.rs: MSE. */
 export const MSE: ElementwiseKind = {
   name: "MSELoss",
   code: 0,
   js(x, y, _c, _d, _p, out) {
-    const d = x - y;
-    out[0] = d * d;
-    out[1] = 2 * d;
+    out[0] = mse(x, y);
+    out[1] = mseGrad(x, y);
     out[2] = 0;
+  },
+  plain(a, b, g, s) {
+    let total = 0;
+    for (let i = 0; i < a.length; i++) {
+      total += mse(a[i], b[i]);
+      if (g !== null) g[i] = s * mseGrad(a[i], b[i]);
+    }
+    return total;
   },
 };
 
