@@ -56,8 +56,6 @@ export interface KernelExports {
   sum_axis(x: Ptr, outer: I32, dim: I32, inner: I32, out: Ptr): void;
   max_axis(x: Ptr, outer: I32, dim: I32, inner: I32, out: Ptr): void;
   sum(x: Ptr, n: I32): F64;
-  bandwidth_read(x: Ptr, n: I32): F32;
-  bandwidth_read_write(x: Ptr, out: Ptr, n: I32): void;
 
   matmul(a: Ptr, b: Ptr, out: Ptr, m: I32, k: I32, n: I32, transA: I32, transB: I32, accumulate: I32): void;
 
