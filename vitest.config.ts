@@ -7,7 +7,7 @@
  *   simd128       the tests that compute numbers with the kernels (kernels,
  *                 losses with their PyTorch goldens, Tensor ops, training
  *                 parity, fuzzer slice) again on the SIMD128 build, with
- *                 relaxed SIMD hidden from the loader (test/setup/simd128_only.ts)
+ *                 relaxed SIMD hidden from the loader (scripts/hide-relaxed-simd.ts)
  *                 as on an engine without it.
  * test/helpers/backends.ts fails loudly if the build loaded is not the
  * project's (NEURENIX_TEST_KERNEL_BUILD).
@@ -53,7 +53,7 @@ export default defineConfig({
           ],
           exclude,
           env: { NEURENIX_TEST_KERNEL_BUILD: "simd128" },
-          setupFiles: ["test/setup/simd128_only.ts"],
+          setupFiles: ["scripts/hide-relaxed-simd.ts"],
           testTimeout: 60_000,
         },
       },
