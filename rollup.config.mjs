@@ -1,18 +1,16 @@
 /**
- * The published bundle: dist/neurenix.js (one ESM file, the kernels' .wasm
- * inlined as base64) and dist/neurenix.d.ts (all types in one file).
+ * The published bundle: dist/neurenix.js (one ESM file, both builds of the
+ * kernels inlined deflated, scripts/wasm-inline-plugin.mjs) and
+ * dist/neurenix.d.ts (all types in one file).
  *
- * The wasm is listed in `sync`, so the loader gets a function that compiles
- * and instantiates it synchronously while the bundle is evaluated: no init
- * call, no top-level await, no fetch path or copy step for users.
- * `targetEnv: "auto-inline"` forces inlining (the default, "auto", switches
- * to a separate file above 14 KB) and decodes with Buffer in Node, atob
- * elsewhere.
+ * The loader (ts/wasm/loader.ts) inflates and compiles the build the engine
+ * runs synchronously while the bundle is evaluated: no init call, no
+ * top-level await, no fetch path or copy step for users.
  *
  * TypeScript is only transpiled here; `npm run typecheck` checks the types.
  */
 import typescript from "@rollup/plugin-typescript";
-import wasm from "@rollup/plugin-wasm";
+import wasmInline from "./scripts/wasm-inline-plugin.mjs";
 import { dts } from "rollup-plugin-dts";
 
 const input = "ts/index.ts";
@@ -32,7 +30,7 @@ export default [
     // The bundle has no dependencies: fail the build if anything stays external.
     external: () => false,
     plugins: [
-      wasm({ sync: ["ts/wasm/neurenix_kernels.wasm"], targetEnv: "auto-inline" }),
+      wasmInline(),
       typescript({
         tsconfig: false,
         include: ["ts/**/*.ts"],

@@ -216,7 +216,7 @@ async function main(): Promise<void> {
   const settings = opts.quick ? QUICK : FULL;
   const m = machine();
   const wanted = (key: string) => opts.contenders === null || opts.contenders.includes(key);
-  console.log(`neurenix bench${opts.quick ? " (quick)" : ""}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${tfjsVersion}, load ${m.loadAverage[0].toFixed(2)}`);
+  console.log(`neurenix bench${opts.quick ? " (quick)" : ""}: ${m.cpu}, ${m.cores} cores, Node ${m.node}, ${m.kernels} kernels, tfjs ${tfjsVersion}, load ${m.loadAverage[0].toFixed(2)}`);
 
   const setup: Results["setup"] = [];
   const tf = await setupTfjs();

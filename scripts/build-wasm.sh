@@ -1,5 +1,11 @@
 #!/usr/bin/env bash
-# Builds the kernels into ts/wasm/neurenix_kernels.wasm (`npm run build:wasm`).
+# Builds the wasm modules (`npm run build:wasm`):
+#  - ts/wasm/neurenix_kernels.wasm          the kernels, SIMD128 (every engine with SIMD);
+#  - ts/wasm/neurenix_kernels_relaxed.wasm  the same source with relaxed SIMD on
+#    (`v::madd` becomes f32x4.relaxed_madd), picked by ts/wasm/loader.ts where
+#    the engine validates it;
+#  - bench/wasm/neurenix_probes.wasm         the benchmarks' bandwidth probes
+#    (crates/probes), kept out of the shipped kernels.
 #
 # Reproducible: the same source gives the same bytes, from any clone path.
 # Paths that could leak into the binary (repo root, cargo home, Rust sources)
@@ -13,13 +19,14 @@
 #    the committed binary is built this way;
 #  - rustup with the wasm32-unknown-unknown target installed.
 #
-# Env: NEURENIX_WASM_OUT=path writes the module there instead of ts/wasm/.
+# Env: NEURENIX_WASM_OUT_DIR=dir writes the three modules into dir (flat)
+# instead of their places in the tree (scripts/check-wasm-reproducible.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd -P)
 cd "$ROOT"
 TARGET=wasm32-unknown-unknown
-OUT=${NEURENIX_WASM_OUT:-$ROOT/ts/wasm/neurenix_kernels.wasm}
+OUT_DIR=${NEURENIX_WASM_OUT_DIR:-}
 CARGO_HOME_DIR=${CARGO_HOME:-$HOME/.cargo}
 
 RUST_SRC=/usr/lib/rustlib/src/rust
@@ -73,16 +80,26 @@ fi
 # Memory: imported (env.memory, owned by ts/wasm/memory.ts), no maximum
 # declared; 64 KiB of stack; __heap_base exported so the loader can check
 # that static data + stack fit below KERNEL_RESERVED_BYTES.
-RUSTFLAGS_ALL=(
-  "${SYSROOT_FLAGS[@]}" -C target-feature=+simd128 "${REMAP[@]}"
-  -C link-arg=--import-memory -C link-arg=--export=__heap_base -C link-arg=-zstack-size=65536
-)
-# CARGO_ENCODED_RUSTFLAGS (0x1f-separated) keeps paths with spaces intact.
-ENCODED=$(IFS=$'\x1f'; echo "${RUSTFLAGS_ALL[*]}")
+LINK=(-C link-arg=--import-memory -C link-arg=--export=__heap_base -C link-arg=-zstack-size=65536)
 echo "build-wasm: $TOOLCHAIN toolchain, $("$RUSTC_BIN" --version)"
-env -u RUSTFLAGS RUSTC="$RUSTC_BIN" CARGO_ENCODED_RUSTFLAGS="$ENCODED" \
-  "$CARGO_BIN" build --quiet --release --target "$TARGET" -p neurenix-wasm
 
-mkdir -p "$(dirname "$OUT")"
-cp "target/$TARGET/release/neurenix_kernels_wasm.wasm" "$OUT"
-echo "build-wasm: $OUT ($(wc -c <"$OUT") bytes, sha256 $(sha256sum "$OUT" | cut -c1-16))"
+# build PACKAGE LIBNAME FEATURES TARGET_DIR DEST: one cdylib with the given
+# target features. Each feature set has its own target dir, so switching
+# between them does not rebuild everything each time.
+build() {
+  local package=$1 lib=$2 features=$3 target_dir=$4 dest=$5
+  local flags=("${SYSROOT_FLAGS[@]}" -C "target-feature=$features" "${REMAP[@]}" "${LINK[@]}")
+  # CARGO_ENCODED_RUSTFLAGS (0x1f-separated) keeps paths with spaces intact.
+  local encoded
+  encoded=$(IFS=$'\x1f'; echo "${flags[*]}")
+  env -u RUSTFLAGS RUSTC="$RUSTC_BIN" CARGO_ENCODED_RUSTFLAGS="$encoded" CARGO_TARGET_DIR="$target_dir" \
+    "$CARGO_BIN" build --quiet --release --target "$TARGET" -p "$package"
+  if [[ -n $OUT_DIR ]]; then dest=$OUT_DIR/$(basename "$dest"); fi
+  mkdir -p "$(dirname "$dest")"
+  cp "$target_dir/$TARGET/release/$lib.wasm" "$dest"
+  echo "build-wasm: $dest ($(wc -c <"$dest") bytes, sha256 $(sha256sum "$dest" | cut -c1-16))"
+}
+
+build neurenix-wasm neurenix_kernels_wasm +simd128 target ts/wasm/neurenix_kernels.wasm
+build neurenix-wasm neurenix_kernels_wasm +simd128,+relaxed-simd target/relaxed ts/wasm/neurenix_kernels_relaxed.wasm
+build neurenix-probes neurenix_probes +simd128 target bench/wasm/neurenix_probes.wasm

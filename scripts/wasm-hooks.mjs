@@ -1,15 +1,13 @@
-// Node module hooks: `import init from "./x.wasm"` yields the same function as
-// @rollup/plugin-wasm's sync mode (the bundle and vitest use the plugin), so
-// examples and benchmarks run the TypeScript sources directly under tsx:
-// init() → WebAssembly.Module, init(imports) → WebAssembly.Instance.
+// Node module hooks: `import bytes from "./x.wasm"` yields the same function
+// as scripts/wasm-inline-plugin.mjs gives the bundle and vitest — bytes() →
+// the module's bytes — so examples and benchmarks run the TypeScript sources
+// directly under tsx (read from the file here, nothing to inflate).
 export async function load(url, context, nextLoad) {
   if (!url.endsWith(".wasm")) return nextLoad(url, context);
   const source = `
 import { readFileSync } from "node:fs";
-const bytes = readFileSync(new URL(${JSON.stringify(url)}));
-export default function (imports) {
-  const module = new WebAssembly.Module(bytes);
-  return imports ? new WebAssembly.Instance(module, imports) : module;
+export default function bytes() {
+  return new Uint8Array(readFileSync(new URL(${JSON.stringify(url)})));
 }`;
   return { format: "module", source, shortCircuit: true };
 }

@@ -1,15 +1,16 @@
 /**
  * The wasm SIMD128 bandwidth sweeps, the physical limit for MSE/L1 on this
- * machine as seen from wasm: the kernel module's probes (a 4-accumulator
- * Σx for reading, out = x·1.0001 for reading and writing) over arrays of the
- * case's own sizes, resident in the shared heap like the kernel contender's:
+ * machine as seen from wasm: the probe module's loops (bench/lib/probes.ts:
+ * Σx with the fastest of 4, 8 or 12 accumulators for reading, out = x·1.0001
+ * for reading and writing) over arrays of the case's own sizes, resident in
+ * the shared heap like the kernel contender's:
  *   read sweep (forward cases)        reads input and target: 2n floats;
  *   read+write sweep (fwd+grad cases) reads the target, reads the input and
  *                                     writes the gradient: 2n read, n written,
  *                                     the bytes and mix a fused MSE/L1 pass moves.
  */
-import { bandwidthRead, bandwidthReadWrite } from "../../ts/backend/wasm";
-import { backendObject, Resident } from "./neurenix";
+import { bandwidthRead, bandwidthReadWrite, fastestReadAccumulators } from "../lib/probes";
+import { Resident } from "./neurenix";
 import type { Contender, Runner } from "./contender";
 import type { Case } from "../workloads/problem";
 
@@ -21,18 +22,18 @@ function sweep(key: "sweep-read" | "sweep-rw"): Contender {
     supports: (c: Case) => (c.problem.loss === "mse" || c.problem.loss === "l1") && (c.mode === "fwdBwd") === write,
     prepare(c: Case): Runner {
       const n = c.problem.size;
-      const b = backendObject("wasm-simd");
       const arrays = new Resident([n, n, n]);
       const [x0, t0] = arrays.views();
       x0.set(c.problem.input);
       t0.set(c.problem.target);
+      const acc = fastestReadAccumulators(() => arrays.views()[0]);
       let [x, t, out] = arrays.views();
       const run = write
         ? () => {
-            bandwidthReadWrite(b, x, out);
-            return bandwidthRead(b, t);
+            bandwidthReadWrite(x, out);
+            return bandwidthRead(t, acc);
           }
-        : () => bandwidthRead(b, x) + bandwidthRead(b, t);
+        : () => bandwidthRead(x, acc) + bandwidthRead(t, acc);
       return {
         before: () => {
           [x, t, out] = arrays.views();

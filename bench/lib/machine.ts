@@ -5,6 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import os from "node:os";
+import { kernelBuild } from "../../ts/backend/select";
 
 export interface Machine {
   cpu: string;
@@ -15,6 +16,8 @@ export interface Machine {
   node: string;
   v8: string;
   neurenix: string;
+  /** nx.kernelBuild(): the build of the wasm kernels measured as wasm-simd. */
+  kernels: string;
   commit: string;
   /** 1-minute load averages at start and end: another busy process skews everything. */
   loadAverage: number[];
@@ -51,6 +54,7 @@ export function machine(): Machine {
     node: process.version,
     v8: process.versions.v8,
     neurenix: pkg.version,
+    kernels: kernelBuild() ?? "none",
     commit: commit(),
     loadAverage: [os.loadavg()[0]],
   };

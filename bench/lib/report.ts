@@ -157,7 +157,7 @@ export function markdown(r: Results): string {
   return `## Benchmarks
 
 Measured ${r.date} with \`npm run bench${r.quick ? " -- --quick" : ""}\` on ${m.cpu} (${m.cpuFamilyModel}), ${m.cores} cores shared with other work
-(1-minute load average ${load}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node} (V8 ${m.v8}); neurenix ${m.neurenix} (${m.commit});
+(1-minute load average ${load}), ${m.memoryGiB} GiB, ${m.os}; Node ${m.node} (V8 ${m.v8}); neurenix ${m.neurenix} (${m.commit}, ${m.kernels} kernels);
 TensorFlow.js ${r.versions.tfjs} cpu and wasm backends (wasm: SIMD build, single-threaded in Node)${torch}.
 One process${r.run === undefined ? "" : ` (${Math.round(r.run.seconds)} s, peak RSS ${r.run.peakRssMiB} MiB)`}, contenders interleaved round-robin, medians over up to ${r.settings.rounds} rounds after warm-up.
 "nx … API" is the public API (\`criterion(x, y)\`, \`loss.backward()\`, \`loss.item()\`, then the loss and

@@ -2,7 +2,9 @@
  * The backends every kernel and golden test runs on: "js" and "wasm-simd".
  *
  * CI must test both, so when the wasm-simd kernels cannot be loaded this
- * FAILS (throws while the test file is collected) instead of skipping.
+ * FAILS (throws while the test file is collected) instead of skipping; and
+ * wasm-simd must be the build of the kernels the vitest project is for
+ * (NEURENIX_TEST_KERNEL_BUILD, vitest.config.ts), or it fails too.
  *
  * - `backends()`: the Backend objects, for kernel tests that call kernels
  *   directly on heap views (`describe.each(backends())("$name", (K) => …)`).
@@ -11,7 +13,7 @@
  */
 import type { Backend, BackendName } from "../../ts/backend/backend";
 import { jsBackend } from "../../ts/backend/js";
-import { backend, setBackend, wasmSimdBackend } from "../../ts/backend/select";
+import { backend, kernelBuild, setBackend, wasmSimdBackend } from "../../ts/backend/select";
 
 export const BACKENDS: readonly BackendName[] = ["js", "wasm-simd"];
 
@@ -25,6 +27,12 @@ function loadWasmBackend(): Backend {
     );
   }
   return wasm;
+}
+
+// The build check, when the file is collected.
+const wantBuild = process.env.NEURENIX_TEST_KERNEL_BUILD;
+if (wantBuild !== undefined && kernelBuild() !== wantBuild) {
+  throw new Error(`this vitest project tests the ${wantBuild} build of the kernels, but ${kernelBuild()} loaded (vitest.config.ts)`);
 }
 
 /** [js, wasm-simd]; throws if the wasm-simd kernels cannot be loaded. */

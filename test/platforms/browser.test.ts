@@ -42,7 +42,7 @@ it("passes the checks in Chromium on wasm-simd and js", async () => {
   const page = await browser.context.newPage();
   const report = await checkPage(page);
   console.log(`Chromium: ${await page.evaluate(() => navigator.userAgent)}`);
-  expectReport(report, "wasm-simd", ["wasm-simd", "js"]);
+  expectReport(report, "wasm-simd", ["wasm-simd", "js"], "relaxed-simd");
   await page.close();
 });
 
@@ -52,7 +52,7 @@ it("falls back to js in a Chromium page without WebAssembly SIMD128, with the sa
   await page.addInitScript({ path: join(HERE, "no_simd.mjs") });
   const report = await checkPage(page);
   expect(await page.evaluate(() => (globalThis as { __neurenixNoSimd?: boolean }).__neurenixNoSimd)).toBe(true);
-  expectReport(report, "js", ["js"]);
+  expectReport(report, "js", ["js"], null);
   await page.close();
 });
 
@@ -90,7 +90,7 @@ it("under a Content-Security-Policy without 'wasm-unsafe-eval': js, one warning,
   });
   await page.goto(`${server.url}/test/platforms/browser_check.html`);
   const handle = await page.waitForFunction(() => (window as { checkReport?: unknown }).checkReport, null, { timeout: 60_000 });
-  expectReport((await handle.jsonValue()) as CheckReport, "js", ["js"]);
+  expectReport((await handle.jsonValue()) as CheckReport, "js", ["js"], null);
   // DevTools evaluation is not subject to the page's CSP.
   const message = await page.evaluate(
     `import("/dist/neurenix.js").then((nx) => { try { nx.setBackend("wasm-simd"); return "no error"; } catch (e) { return e.message; } })`,

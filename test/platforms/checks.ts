@@ -65,6 +65,8 @@ export interface CheckReport {
   initialBackend: BackendName;
   /** Whether setBackend("wasm-simd") works here. */
   wasmSimdAvailable: boolean;
+  /** nx.kernelBuild(): which build of the wasm kernels the engine loaded. */
+  kernelBuild: string | null;
   results: CheckResult[];
 }
 
@@ -200,12 +202,14 @@ export function runChecks(nx: Neurenix, expected: Expected, backends: BackendNam
   } finally {
     nx.setBackend(initialBackend);
   }
-  return { initialBackend, wasmSimdAvailable, results };
+  return { initialBackend, wasmSimdAvailable, kernelBuild: nx.kernelBuild(), results };
 }
 
 /** One line per check, for logs. */
 export function formatReport(report: CheckReport): string {
-  const lines = [`initial backend: ${report.initialBackend}; wasm-simd available: ${report.wasmSimdAvailable}`];
+  const lines = [
+    `initial backend: ${report.initialBackend}; wasm-simd available: ${report.wasmSimdAvailable}; kernel build: ${report.kernelBuild}`,
+  ];
   for (const r of report.results) {
     lines.push(`${r.ok ? "ok  " : "FAIL"} [${r.backend}] ${r.name}${r.ok ? "" : `: ${r.detail}`}`);
   }

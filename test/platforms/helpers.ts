@@ -93,14 +93,28 @@ export function lastJsonLine<T>(r: ChildResult): T {
 }
 
 /** Every check passed, on each backend listed, after `initialBackend` was selected on import. */
-export function expectReport(report: CheckReport, initialBackend: "wasm-simd" | "js", backends: string[]): void {
+export function expectReport(
+  report: CheckReport,
+  initialBackend: "wasm-simd" | "js",
+  backends: string[],
+  kernelBuild: "relaxed-simd" | "simd128" | null,
+): void {
   const text = formatReport(report);
   expect(report.initialBackend, text).toBe(initialBackend);
+  expect(report.kernelBuild, text).toBe(kernelBuild);
   expect(report.wasmSimdAvailable, text).toBe(backends.includes("wasm-simd"));
   expect([...new Set(report.results.map((r) => r.backend))], text).toEqual(backends);
   const cases = expected();
   expect(report.results.length, text).toBe(backends.length * (cases.losses.length + cases.training.length));
   expect(report.results.filter((r) => !r.ok), text).toEqual([]);
+}
+
+/**
+ * The kernel build this Node loads: relaxed SIMD is on by default from
+ * Node 22 (V8 11.4+), behind --experimental-wasm-relaxed-simd in Node 20.
+ */
+export function nodeKernelBuild(): "relaxed-simd" | "simd128" {
+  return Number(process.versions.node.split(".")[0]) >= 22 ? "relaxed-simd" : "simd128";
 }
 
 /** Headless Debian Chromium with a fresh profile; throws with the fix when it is not installed. */

@@ -13,7 +13,7 @@
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import wasm from "@rollup/plugin-wasm";
+import wasmInline from "../../scripts/wasm-inline-plugin.mjs";
 import { defineConfig } from "vitest/config";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -51,7 +51,7 @@ export default defineConfig({
         extends: true,
         resolve: { alias: [{ find: /^(\.\.\/)+ts\/(index|backend\/select)$/, replacement: bundle }] },
         // test/helpers/backends.ts still loads the sources' kernels for its direct kernel tests.
-        plugins: [wasm({ sync: ["ts/wasm/neurenix_kernels.wasm"], targetEnv: "auto-inline" })],
+        plugins: [{ ...wasmInline(), enforce: "pre" as const }],
         // test/readme.test.ts runs README's blocks in child processes: it takes the entry from here.
         test: { name: "bundle", include: sourceSuiteOnBundle(), env: { NEURENIX_ENTRY: bundle } },
       },

@@ -17,7 +17,7 @@ test("a compilation refused by the engine is remembered with the engine's messag
   const refuse = () => {
     throw new WebAssembly.CompileError(CSP);
   };
-  expect(loadKernels(memory, refuse)).toBeNull();
+  expect(loadKernels(memory, { instantiate: refuse })).toBeNull();
   const cause = kernelLoadFailure()!;
   expect(cause).toContain("refused to compile the kernels: CompileError: ");
   expect(cause).toContain("Content Security Policy");
@@ -28,9 +28,9 @@ test("a compilation refused by the engine is remembered with the engine's messag
 
 test("EvalError (other engines' CSP refusal) too; other errors are not swallowed", () => {
   const memory = new WebAssembly.Memory({ initial: 17 });
-  expect(loadKernels(memory, () => { throw new EvalError("call to WebAssembly.Module() blocked by CSP"); })).toBeNull();
+  expect(loadKernels(memory, { instantiate: () => { throw new EvalError("call to WebAssembly.Module() blocked by CSP"); } })).toBeNull();
   expect(kernelLoadFailure()).toContain("EvalError: call to WebAssembly.Module() blocked by CSP");
-  expect(() => loadKernels(memory, () => { throw new TypeError("a bug"); })).toThrow("a bug");
+  expect(() => loadKernels(memory, { instantiate: () => { throw new TypeError("a bug"); } })).toThrow("a bug");
 });
 
 test("a successful load leaves no failure", () => {

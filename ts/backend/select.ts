@@ -9,10 +9,11 @@
 import type { Backend, BackendName } from "./backend";
 import { jsBackend } from "./js";
 import { createWasmBackend } from "./wasm";
-import { kernelLoadFailure, loadKernels } from "../wasm/loader";
+import { kernelLoadFailure, loadKernels, loadedKernelBuild, type KernelBuild } from "../wasm/loader";
 import { heap } from "../wasm/memory";
 
 const kernels = loadKernels(heap.memory);
+const build = loadedKernelBuild();
 const wasmBackend: Backend | null = kernels === null ? null : createWasmBackend(kernels, heap);
 /** Why wasm-simd is unavailable (null when it is available). */
 const unavailable: string | null = kernels === null ? (kernelLoadFailure() ?? "the kernels did not load") : null;
@@ -44,6 +45,26 @@ export function setBackend(name: BackendName): void {
 /** setBackend("wasm-simd")'s error where the kernels did not load, naming the cause. */
 export function unavailableMessage(cause: string): string {
   return `setBackend: "wasm-simd" is unavailable here (${cause}); "js" is in use`;
+}
+
+/**
+ * Which build of the wasm kernels runs as "wasm-simd" here: "relaxed-simd"
+ * (fused multiply-add in the exp/log polynomials; Node ≥ 22, Deno, Chrome,
+ * Firefox), "simd128" (engines without relaxed SIMD, e.g. Node 20 and
+ * Safari), or null where the kernels could not be loaded and only the js
+ * backend runs. The engine decides once, at import; results agree with
+ * PyTorch within the same tolerances on both builds. Like PyTorch's
+ * `torch.backends.cpu.get_cpu_capability()`, it says what the machine code
+ * uses, whichever backend is selected now.
+ *
+ * @example
+ * ```ts
+ * import * as nx from "neurenix";
+ * console.log(nx.backend(), nx.kernelBuild()); // "wasm-simd" "relaxed-simd" on Node 22
+ * ```
+ */
+export function kernelBuild(): KernelBuild | null {
+  return build;
 }
 
 /** Whether WebAssembly SIMD128 kernels could be loaded here. */

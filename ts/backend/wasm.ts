@@ -7,9 +7,8 @@
  * Per call: pointer = view.byteOffset (null → 0), booleans → 0/1, lengths
  * from the views. The only extra memory is one 96-byte block, allocated once,
  * for binaryBroadcast's strides and shape (its Int32Array view is re-taken
- * only after the memory grows). Beyond the Backend interface, the wasm side
- * has two bandwidth probes for the benchmarks (`bandwidthRead`,
- * `bandwidthReadWrite`).
+ * only after the memory grows. (The benchmarks' bandwidth probes are a
+ * module of their own: crates/probes, bench/lib/probes.ts.)
  */
 import type { Backend, F32 } from "./backend";
 import { jsBackend } from "./js";
@@ -17,22 +16,12 @@ import type { KernelExports } from "../wasm/loader";
 import type { Heap } from "../wasm/memory";
 import { allocBlock } from "../memory/storage";
 
-/** Optional extras of a backend: memory-bandwidth probes (wasm only). */
-export interface BandwidthProbes {
-  /** Σ x in f32 with the least work per byte read (not an accurate sum). */
-  bandwidthRead?(x: F32): number;
-  /** out[i] = x[i] · 1.0001: one read and one write per element. */
-  bandwidthReadWrite?(x: F32, out: F32): void;
-}
-
-export type WasmBackend = Backend & Required<BandwidthProbes>;
-
 /** Largest ndim of binary_broadcast in Rust (broadcast::MAX_DIMS). */
 const MAX_DIMS = 8;
 
 const ptr = (v: F32 | null): number => (v === null ? 0 : v.byteOffset);
 
-export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
+export function createWasmBackend(k: KernelExports, heap: Heap): Backend {
   // a's strides, b's strides, shape: MAX_DIMS i32 each.
   const dimsPtr = allocBlock(3 * MAX_DIMS * 4); // never freed nor moved
   let dims = heap.i32(dimsPtr, 3 * MAX_DIMS);
@@ -171,27 +160,5 @@ export function createWasmBackend(k: KernelExports, heap: Heap): WasmBackend {
         beta1, beta2, 1 - beta1, 1 - beta2, eps, weightDecay, stepSize, bc2Sqrt,
       );
     },
-
-    // ---- bandwidth probes ----
-    bandwidthRead(x) {
-      return k.bandwidth_read(x.byteOffset, x.length);
-    },
-    bandwidthReadWrite(x, out) {
-      k.bandwidth_read_write(x.byteOffset, out.byteOffset, Math.min(x.length, out.length));
-    },
   };
-}
-
-/** The read probe of `backend` (for benchmarks); throws if it has none (the js backend). */
-export function bandwidthRead(backend: Backend & BandwidthProbes, x: F32): number {
-  if (backend.bandwidthRead === undefined) throw new TypeError(`bandwidthRead: the ${backend.name} backend has no bandwidth probe`);
-  return backend.bandwidthRead(x);
-}
-
-/** The read+write probe of `backend` (for benchmarks); throws if it has none (the js backend). */
-export function bandwidthReadWrite(backend: Backend & BandwidthProbes, x: F32, out: F32): void {
-  if (backend.bandwidthReadWrite === undefined) {
-    throw new TypeError(`bandwidthReadWrite: the ${backend.name} backend has no bandwidth probe`);
-  }
-  backend.bandwidthReadWrite(x, out);
 }

@@ -1,6 +1,14 @@
 /**
- * Turns the kernel module's bytes (ts/wasm/neurenix_kernels.wasm, inlined by
- * @rollup/plugin-wasm in sync mode) into typed exports, synchronously.
+ * Turns the kernel module's bytes into typed exports, synchronously. Two
+ * builds of the same Rust source are inlined (scripts/wasm-inline-plugin.mjs,
+ * deflated; scripts/build-wasm.sh builds them):
+ *   - "relaxed-simd" (ts/wasm/neurenix_kernels_relaxed.wasm): polynomials use
+ *     `f32x4.relaxed_madd`, which engines fuse into one FMA where the CPU
+ *     has it — Node ≥ 22, Deno, Chrome ≥ 114, Firefox ≥ 120 (Node 20 behind
+ *     `--experimental-wasm-relaxed-simd`);
+ *   - "simd128" (ts/wasm/neurenix_kernels.wasm): everywhere with SIMD128.
+ * `bestKernelBuild` picks the first the engine validates (a tiny probe
+ * module each), and only that one is inflated and compiled.
  *
  * The module imports one thing, `env.memory`: the heap's memory
  * (ts/wasm/memory.ts), in which its stack and static data take the first
@@ -16,8 +24,14 @@
  * Policy without 'wasm-unsafe-eval', which rejects every compilation though
  * SIMD128 is there (ts/backend/select.ts warns once and names it).
  */
-import neurenixKernels from "./neurenix_kernels.wasm";
+import simd128Bytes from "./neurenix_kernels.wasm";
+import relaxedSimdBytes from "./neurenix_kernels_relaxed.wasm";
 import { KERNEL_RESERVED_BYTES } from "./memory";
+
+/** The builds of the kernel module, best first. */
+export type KernelBuild = "relaxed-simd" | "simd128";
+
+const BYTES: Record<KernelBuild, () => Uint8Array<ArrayBuffer>> = { "relaxed-simd": relaxedSimdBytes, simd128: simd128Bytes };
 
 /**
  * The wasm value type of each parameter, for readers and for
@@ -56,8 +70,6 @@ export interface KernelExports {
   sum_axis(x: Ptr, outer: I32, dim: I32, inner: I32, out: Ptr): void;
   max_axis(x: Ptr, outer: I32, dim: I32, inner: I32, out: Ptr): void;
   sum(x: Ptr, n: I32): F64;
-  bandwidth_read(x: Ptr, n: I32): F32;
-  bandwidth_read_write(x: Ptr, out: Ptr, n: I32): void;
 
   matmul(a: Ptr, b: Ptr, out: Ptr, m: I32, k: I32, n: I32, transA: I32, transB: I32, accumulate: I32): void;
 
@@ -119,40 +131,82 @@ const SIMD_PROBE = new Uint8Array([
   0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // i32.const 0; i8x16.splat; end
 ]);
 
+/**
+ * The smallest module using relaxed SIMD: three i8x16.splat(0) and one
+ * f32x4.relaxed_madd (0xfd 0x105). Engines without relaxed SIMD reject it.
+ */
+export const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of that type
+  0x0a, 0x13, 0x01, 0x11, 0x00, // code: one body of 17 bytes, no locals
+  0x41, 0x00, 0xfd, 0x0f, 0x41, 0x00, 0xfd, 0x0f, 0x41, 0x00, 0xfd, 0x0f, // 3 × (i32.const 0; i8x16.splat)
+  0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd; end
+]);
+
 /** Whether this engine has WebAssembly with SIMD128. */
 export function simd128Available(): boolean {
   return typeof WebAssembly === "object" && WebAssembly.validate(SIMD_PROBE);
 }
 
+/** Whether this engine has WebAssembly relaxed SIMD (which implies SIMD128). */
+export function relaxedSimdAvailable(): boolean {
+  return typeof WebAssembly === "object" && WebAssembly.validate(RELAXED_SIMD_PROBE);
+}
+
+/** The best build of the kernels this engine can run; null without SIMD128. */
+export function bestKernelBuild(): KernelBuild | null {
+  if (relaxedSimdAvailable()) return "relaxed-simd";
+  return simd128Available() ? "simd128" : null;
+}
+
+/** Compiles and instantiates `build` synchronously (the default of loadKernels's `instantiate`). */
+export function instantiateBuild(build: KernelBuild, imports: WebAssembly.Imports): WebAssembly.Instance {
+  return new WebAssembly.Instance(new WebAssembly.Module(BYTES[build]()), imports);
+}
+
 let failure: string | null = null;
+let loaded: KernelBuild | null = null;
 
 /** Why the last loadKernels returned null (null if it did not). */
 export function kernelLoadFailure(): string | null {
   return failure;
 }
 
+/** The build the last loadKernels loaded (null if it returned null). */
+export function loadedKernelBuild(): KernelBuild | null {
+  return loaded;
+}
+
+/** How loadKernels picks and makes the instance (tests replace either). */
+export interface LoadOptions {
+  /** Default: bestKernelBuild(). */
+  build?: KernelBuild | null;
+  /** Default: instantiateBuild. */
+  instantiate?: (build: KernelBuild, imports: WebAssembly.Imports) => WebAssembly.Instance;
+}
+
 /**
- * Compiles and instantiates the kernels synchronously against `memory`.
- * Null (see kernelLoadFailure) where WebAssembly or SIMD128 is missing or
- * the engine refuses to compile; throws if the module does not fit the
- * heap's layout. `instantiate` is the inlined module's (tests replace it).
+ * Compiles and instantiates the best build of the kernels synchronously
+ * against `memory`. Null (see kernelLoadFailure) where WebAssembly or
+ * SIMD128 is missing or the engine refuses to compile; throws if the module
+ * does not fit the heap's layout.
  */
-export function loadKernels(
-  memory: WebAssembly.Memory,
-  instantiate: (imports: WebAssembly.Imports) => WebAssembly.Instance = neurenixKernels,
-): KernelExports | null {
+export function loadKernels(memory: WebAssembly.Memory, options: LoadOptions = {}): KernelExports | null {
   failure = null;
+  loaded = null;
   if (typeof WebAssembly !== "object") {
     failure = "this JavaScript engine has no WebAssembly";
     return null;
   }
-  if (!simd128Available()) {
+  const build = options.build === undefined ? bestKernelBuild() : options.build;
+  if (build === null) {
     failure = "this engine has no WebAssembly SIMD128";
     return null;
   }
   let instance: WebAssembly.Instance;
   try {
-    instance = instantiate({ env: { memory } });
+    instance = (options.instantiate ?? instantiateBuild)(build, { env: { memory } });
   } catch (e) {
     // The engine validates SIMD but will not compile: another missing
     // feature, or a Content-Security-Policy forbidding WebAssembly
@@ -172,5 +226,6 @@ export function loadKernels(
         `more than the ${KERNEL_RESERVED_BYTES} reserved for it (ts/wasm/memory.ts)`,
     );
   }
+  loaded = build;
   return kernels;
 }

@@ -1,5 +1,5 @@
 //! Element-wise kernels: unary ops and their gradients, x^p, binary ops with
-//! an array or a scalar, in-place accumulation, and a bandwidth probe.
+//! an array or a scalar and in-place accumulation.
 //!
 //! Unary ops (codes shared with ts/backend/backend.ts `UnaryOp`), each with
 //! its gradient next to it, gx = gy · op'(x), using y = op(x) where cheaper:
@@ -534,28 +534,5 @@ pub fn add_in_place(acc: &mut [f32], x: &[f32]) {
     };
     for (ai, xi) in acc.iter_mut().zip(x) {
         *ai += *xi;
-    }
-}
-
-/// Bandwidth probe for benchmarks: out[i] = x[i] · 1.0001, 16 floats per
-/// iteration, so the loop costs little beyond the memory traffic.
-pub fn bandwidth_read_write(x: &[f32], out: &mut [f32]) {
-    const K: f32 = 1.0001;
-    let n = x.len().min(out.len());
-    let (x, out) = (&x[..n], &mut out[..n]);
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    let (x, out) = {
-        let k = f32x4_splat(K);
-        let ((xc, xt), (oc, ot)) = (x.as_chunks::<16>(), out.as_chunks_mut::<16>());
-        for (xi, oi) in xc.iter().zip(oc.iter_mut()) {
-            let (xs, os) = (xi.as_chunks::<4>().0, oi.as_chunks_mut::<4>().0);
-            for (xv, ov) in xs.iter().zip(os.iter_mut()) {
-                v::store(ov, f32x4_mul(v::load(xv), k));
-            }
-        }
-        (xt, ot)
-    };
-    for (xi, oi) in x.iter().zip(out.iter_mut()) {
-        *oi = *xi * K;
     }
 }

@@ -1,4 +1,4 @@
-//! Reductions: Σx (f64), sums and maxima along one axis, and a read-bandwidth probe.
+//! Reductions: Σx (f64), sums and maxima along one axis.
 //!
 //! x is viewed as (outer, dim, inner); the axis is `dim`:
 //!   sum_axis: out[o·inner + i] = Σ_d x[(o·dim + d)·inner + i]
@@ -166,25 +166,4 @@ fn max_row(row: &[f32]) -> f32 {
         m = max_nan(m, t);
     }
     m
-}
-
-/// Bandwidth probe for benchmarks: Σ x in f32, four vectors per iteration,
-/// the least work per byte read (not an accurate sum; use `sum` for that).
-pub fn bandwidth_read(x: &[f32]) -> f32 {
-    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    {
-        let (quads, tail) = x.as_chunks::<16>();
-        let mut acc = [f32x4_splat(0.0); 4];
-        for quad in quads {
-            for (a, q) in acc.iter_mut().zip(quad.as_chunks::<4>().0) {
-                *a = f32x4_add(*a, v::load(q));
-            }
-        }
-        let s = v::hsum(f32x4_add(f32x4_add(acc[0], acc[1]), f32x4_add(acc[2], acc[3])));
-        tail.iter().fold(s, |s, &t| s + t)
-    }
-    #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
-    {
-        x.iter().fold(0.0f32, |s, &t| s + t)
-    }
 }

@@ -45,15 +45,38 @@ pub mod v {
     }
 
     /// b if a < b, else a (NaN in `a` passes through).
+    ///
+    /// In the relaxed-SIMD build LLVM lowers `f32x4.pmax(a, b)` to
+    /// `f32x4.relaxed_max(a, b)`, which x86 engines run as `maxps(a, b)` =
+    /// a > b ? a : b — pmax with the operands swapped: a NaN in `a` gave `b`
+    /// (exp(NaN) became 0). Calling relaxed_max(b, a) ourselves gives exactly
+    /// pmax(a, b) there, in one instruction (a compare + bitselect would
+    /// cost three); on ARM (fmax) a NaN in `b` also propagates, which only
+    /// matters where `b` is data rather than a constant bound.
     #[inline(always)]
     pub fn pmax(a: v128, b: v128) -> v128 {
-        f32x4_pmax(a, b)
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            f32x4_relaxed_max(b, a)
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            f32x4_pmax(a, b)
+        }
     }
 
-    /// b if b < a, else a (NaN in `a` passes through).
+    /// b if b < a, else a (NaN in `a` passes through); see `pmax` for the
+    /// relaxed-SIMD build.
     #[inline(always)]
     pub fn pmin(a: v128, b: v128) -> v128 {
-        f32x4_pmin(a, b)
+        #[cfg(target_feature = "relaxed-simd")]
+        {
+            f32x4_relaxed_min(b, a)
+        }
+        #[cfg(not(target_feature = "relaxed-simd"))]
+        {
+            f32x4_pmin(a, b)
+        }
     }
 
     /// Lanes of `a` where `mask` is set, else lanes of `b`.

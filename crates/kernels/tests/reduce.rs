@@ -14,7 +14,6 @@ fn sum_matches_f64_for_every_tail_and_for_4e6_elements() {
         let x = rng.vec(n, -3.0, 3.0);
         let want: f64 = x.iter().map(|&v| v as f64).sum();
         assert_close(&format!("sum n={n}"), sum(&x), want, 1e-12, 1e-12);
-        assert_close(&format!("bandwidth_read n={n}"), bandwidth_read(&x) as f64, want, 1e-5, 1e-5);
     }
     let x = rng.vec(4_000_000, 0.0, 1.0);
     let want: f64 = x.iter().map(|&v| v as f64).sum();

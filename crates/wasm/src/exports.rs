@@ -236,26 +236,6 @@ pub unsafe extern "C" fn sum(x: *const f32, n: usize) -> f64 {
     reduce::sum(unsafe { view(x, n) })
 }
 
-/// Σ x[i] in f32, the read-bandwidth probe of the benchmarks.
-///
-/// # Safety
-/// The shared contract: x holds n f32.
-#[no_mangle]
-pub unsafe extern "C" fn bandwidth_read(x: *const f32, n: usize) -> f32 {
-    // SAFETY: the shared contract.
-    reduce::bandwidth_read(unsafe { view(x, n) })
-}
-
-/// out[i] = x[i] · 1.0001, the read+write-bandwidth probe of the benchmarks.
-///
-/// # Safety
-/// The shared contract: x and out hold n f32.
-#[no_mangle]
-pub unsafe extern "C" fn bandwidth_read_write(x: *const f32, out: *mut f32, n: usize) {
-    // SAFETY: the shared contract.
-    unsafe { elementwise::bandwidth_read_write(view(x, n), view_mut(out, n)) }
-}
-
 // ---- matmul -------------------------------------------------------------------
 
 /// out (m×n) = A·B or += A·B; a holds A (m×k) or Aᵀ (k×m), b holds B (k×n) or Bᵀ (n×k).
