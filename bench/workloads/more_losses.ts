@@ -6,7 +6,8 @@
  *   element-wise, 1e5 elements: Huber, SmoothL1, KLDiv (1000 × 100,
  *     batchmean), PoissonNLL, GaussianNLL, SoftMargin, HingeEmbedding,
  *     MarginRanking, sigmoid focal (targets: the issue asks ≥ 6× for Huber,
- *     SmoothL1, KLDiv, SoftMargin and focal);
+ *     SmoothL1, KLDiv, SoftMargin and focal), MultiLabelSoftMargin (1000 ×
+ *     100 logits, 0/1 targets, a class weight);
  *   NLL (4096 × 100 log-probabilities), target ≥ 4×;
  *   the margin losses composed from Tensor ops: MultiMargin (1024 × 100),
  *     CosineEmbedding and TripletMargin (1024 × 128), target ≥ 4×.
@@ -97,6 +98,8 @@ export function moreLossCases(): MoreLossCase[] {
   const hinge = new nx.HingeEmbeddingLoss();
   const ranking = new nx.MarginRankingLoss();
   const focal = new nx.SigmoidFocalLoss();
+  const classWeight = Float32Array.from({ length: classes }, (_, c) => 0.5 + (c % 7) / 7);
+  const multiLabel = new nx.MultiLabelSoftMarginLoss({ weight: classWeight });
 
   const cases: MoreLossCase[] = [
     elementwise("huber n=100k fwdBwd", 6, { x, y }, [N], (x, y, _c, g, s) => {
@@ -194,6 +197,21 @@ export function moreLossCases(): MoreLossCase[] {
       }
       return sum;
     }, (a, b) => focal(a, b)),
+    // "mean" over N·C; per element w_c·(max(x, 0) − x·y + log1p(e^−|x|)), ∂x = w_c·(σ(x) − y).
+    elementwise("multiLabelSoftMargin 1000x100 fwdBwd", null, { x, y: bits }, [rows, classes], (x, y, _c, g, s) => {
+      let sum = 0;
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < classes; c++) {
+          const i = r * classes + c;
+          const xi = x[i];
+          const w = classWeight[c];
+          const e = Math.exp(-Math.abs(xi));
+          sum += w * (Math.max(xi, 0) - xi * y[i] + Math.log1p(e));
+          g[i] = s * w * ((xi >= 0 ? 1 : e) / (1 + e) - y[i]);
+        }
+      }
+      return sum;
+    }, (a, b) => multiLabel(a, b)),
   ];
 
   // NLL: 4096 rows of 100 log-probabilities, "mean" over the rows.

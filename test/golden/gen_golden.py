@@ -539,6 +539,11 @@ def multilabel_soft_margin_cases():
               [rng.randn(4, 6, scale=3), rng.rand(4, 6)], [True, True])
     multi_all(cases, "MultiLabelSoftMargin logits +-30", lambda r: torch.nn.MultiLabelSoftMarginLoss(reduction=r), {},
               [torch.tensor([[30.0, -30, 5, -5]]), torch.tensor([[1.0, 0, 0, 1]])], [True, True])
+    multi_all(cases, "MultiLabelSoftMargin (C)", lambda r: torch.nn.MultiLabelSoftMarginLoss(reduction=r), {},
+              [rng.randn(7, scale=3), rng.bernoulli(7)], [True, True])
+    w37 = rng.rand(37, lo=0.2, hi=2.0)
+    multi_all(cases, "MultiLabelSoftMargin 37 classes weight", lambda r: torch.nn.MultiLabelSoftMarginLoss(weight=w37.double(), reduction=r),
+              {"weight": w37}, [rng.randn(5, 37, scale=3), rng.bernoulli(5, 37)], [True, True])
     return cases
 
 

@@ -1,8 +1,7 @@
 /**
  * The losses composed from Tensor ops against PyTorch 1.13 golden values,
  * values and the gradient of every differentiable input, on both backends,
- * through the class and nx.F: CosineEmbeddingLoss, MultiLabelSoftMarginLoss
- * (weight), MultiMarginLoss (p 1 and 2, margin, weight), MultiLabelMarginLoss
+ * through the class and nx.F: CosineEmbeddingLoss, MultiMarginLoss (p 1 and 2, margin, weight), MultiLabelMarginLoss
  * (−1-terminated targets, repeated indices, an empty row),
  * TripletMarginLoss (p, eps, swap), TripletMarginWithDistanceLoss (the
  * default distance, and a user's 1 − cosine similarity with swap). Plus
@@ -31,12 +30,6 @@ describeMultiLossGolden(
   "cosine_embedding_loss.json",
   (o) => new nx.CosineEmbeddingLoss(o),
   ([a, b, y], o) => F.cosineEmbeddingLoss(a, b, y, o),
-  both,
-);
-describeMultiLossGolden(
-  "multilabel_soft_margin_loss.json",
-  (o) => new nx.MultiLabelSoftMarginLoss(o),
-  ([x, y], o) => F.multilabelSoftMarginLoss(x, y, o),
   both,
 );
 describeMultiLossGolden("multi_margin_loss.json", (o) => new nx.MultiMarginLoss(o), ([x, y], o) => F.multiMarginLoss(x, y, o), both);

@@ -6,7 +6,8 @@
  * logTarget), PoissonNLLLoss (logInput, full, eps), GaussianNLLLoss (var
  * broadcasting, the eps clamp autograd ignores), SoftMarginLoss,
  * HingeEmbeddingLoss, MarginRankingLoss, SigmoidFocalLoss (torchvision's
- * formula) and NLLLoss.
+ * formula), MultiLabelSoftMarginLoss (class weight, (C) input, 37 classes:
+ * SIMD chunks, tails and the cycled weight) and NLLLoss.
  *
  * Tolerances: each element is a few float32 roundings of exact float32
  * inputs and sums are float64, so 1e-5 relative is the default. The wasm
@@ -30,6 +31,12 @@ const both = (t: { rtol: number; atol: number }) => () => ({ output: t, grad: t 
 describeMultiLossGolden("huber_loss.json", (o) => new nx.HuberLoss(o), ([x, y], o) => F.huberLoss(x, y, o), both(TIGHT));
 describeMultiLossGolden("smooth_l1_loss.json", (o) => new nx.SmoothL1Loss(o), ([x, y], o) => F.smoothL1Loss(x, y, o), both(TIGHT));
 describeMultiLossGolden("kl_div_loss.json", (o) => new nx.KLDivLoss(o), ([x, y], o) => F.klDiv(x, y, o), both(EXP_LOG));
+describeMultiLossGolden(
+  "multilabel_soft_margin_loss.json",
+  (o) => new nx.MultiLabelSoftMarginLoss(o),
+  ([x, y], o) => F.multilabelSoftMarginLoss(x, y, o),
+  both(EXP_LOG),
+);
 describeMultiLossGolden("poisson_nll_loss.json", (o) => new nx.PoissonNLLLoss(o), ([x, y], o) => F.poissonNllLoss(x, y, o), both(EXP_LOG));
 describeMultiLossGolden(
   "gaussian_nll_loss.json",

@@ -1,6 +1,6 @@
 /**
- * What the losses composed from Tensor ops share (MultiLabelSoftMargin,
- * MultiLabelMargin, the triplet losses): the reduction of their per-sample
+ * What the losses composed from Tensor ops share (MultiLabelMargin, the
+ * triplet losses): the reduction of their per-sample
  * losses ("mean" divides by the number of samples).
  */
 import type { Tensor } from "../tensor";

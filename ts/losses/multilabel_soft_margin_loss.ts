@@ -3,17 +3,34 @@
  * (or soft) targets y of the same shape and optional class weights w (C):
  *   ℓ_n = −(1/C)·Σ_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c))
  * i.e. BCE-with-logits averaged over the classes, per sample; multi-label
- * classification (several tags per image). log σ is computed stably
- * (min(x, 0) − log1p(e^−|x|)). "mean" divides by N.
- * Composed from Tensor ops as PyTorch 1.13 composes it, so the gradients
- * (input and target) follow by autograd.
+ * classification (several tags per image). One fused element-wise kernel:
+ * per element w_c·BCE-with-logits(x, y) in its stable form (finite for
+ * every finite logit), ∂x = w_c·(σ(x) − y), ∂y = −w_c·x, the class weight
+ * cycled along each row; "mean" divides Σ by N·C (the mean over the classes,
+ * then over the samples), "sum" by C; "none" sums each row's C losses into
+ * its sample's (N,) (a Tensor op, so its gradient follows by autograd).
+ * Non-finite logits or targets give the stable form's NaN/∞ (PyTorch's
+ * composite gives the same except where its log σ saturates differently).
  */
 import type { Tensor } from "../tensor";
+import type { ElementwiseKind } from "../backend/backend";
 import { Loss, type LossOptions } from "./loss";
 import { checkOptions } from "../options";
 import { checkInputTarget } from "./checks";
 import { checkWeightLength, weightTensor } from "./weights";
-import { reduceComposite } from "./composite";
+import { elementwiseLoss } from "./reduction";
+import { runElementwise } from "./elementwise";
+import { BCE_WITH_LOGITS } from "./bce_with_logits_loss";
+
+/** crates/kernels/src/losses/elementwise.rs: MULTILABEL_SOFT_MARGIN (d = the class weight, cycled; second gradient: the target's). */
+export const MULTILABEL_SOFT_MARGIN: ElementwiseKind = {
+  name: "MultiLabelSoftMarginLoss",
+  code: 13,
+  js(x, y, _c, w, p, out) {
+    BCE_WITH_LOGITS.js(x, y, w, 1, p, out);
+    out[2] = -w * x;
+  },
+};
 
 /**
  * Options of `MultiLabelSoftMarginLoss` and `F.multilabelSoftMarginLoss` (PyTorch's, camelCased).
@@ -56,9 +73,18 @@ export class MultiLabelSoftMarginLoss extends Loss {
     }
     const classes = input.shape[input.ndim - 1];
     if (this.weight !== null) checkWeightLength(this.weight, classes, "MultiLabelSoftMarginLoss: weight", "class");
-    let loss = target.mul(input.logSigmoid()).add(target.neg().add(1).mul(input.neg().logSigmoid())).neg();
-    if (this.weight !== null) loss = loss.mul(this.weight);
-    return reduceComposite(loss.sum(input.ndim - 1).div(classes), this.reduction);
+    const { reduction } = this;
+    // "sum" is Σ_n (1/C)·Σ_c: the element sum divided by C, i.e. the kernel's
+    // "mean" over C; "mean" divides by N·C; "none" reduces each row below.
+    const loss = elementwiseLoss(
+      "MultiLabelSoftMarginLoss",
+      [input, target],
+      ["a", { second: true }],
+      reduction === "sum" ? "mean" : reduction,
+      (out, s) => runElementwise(MULTILABEL_SOFT_MARGIN, { a: input, b: target, d: this.weight }, [], out, s),
+      reduction === "sum" ? classes : input.size,
+    );
+    return reduction === "none" ? loss.sum(input.ndim - 1).div(classes) : loss;
   }
 }
 

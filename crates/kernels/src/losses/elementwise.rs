@@ -32,6 +32,7 @@ pub const SOFT_MARGIN: i32 = 9;
 pub const HINGE_EMBEDDING: i32 = 10;
 pub const MARGIN_RANKING: i32 = 11;
 pub const SIGMOID_FOCAL: i32 = 12;
+pub const MULTILABEL_SOFT_MARGIN: i32 = 13;
 
 /// Runs loss `kind` with parameters `p`; NaN for an unknown kind.
 /// a, b have the input's length; c is absent or of that length; d is absent
@@ -96,6 +97,7 @@ pub fn elementwise_loss_fwd_bwd(
         HINGE_EMBEDDING => run(&HingeEmbedding { margin: p[0] }, ins, outs, grad_scale),
         MARGIN_RANKING => run(&MarginRanking { margin: p[0] }, ins, outs, grad_scale),
         SIGMOID_FOCAL => run(&SigmoidFocal { alpha: p[0], gamma: p[1] }, ins, outs, grad_scale),
+        MULTILABEL_SOFT_MARGIN => run(&MultilabelSoftMargin, ins, outs, grad_scale),
         _ => f64::NAN,
     }
 }
@@ -198,6 +200,21 @@ fn bce_with_logits_literal(x: f32, y: f32, w: f32, p: f32) -> (f32, f32) {
     let loss = (1.0 - y) * x + l * (m + ln_f32(exp_f32(-m) + exp_f32(-x - m)));
     let grad = if p == 1.0 { sigmoid_f32(x) - y } else { (t + 1.0 - y) * sigmoid_f32(x) - t };
     (w * loss, w * grad)
+}
+
+// ---- MultiLabelSoftMargin: logit x, target y, class weight w = d (cycled over the classes) ----
+// Per element, w·(−y·log σ(x) − (1 − y)·log σ(−x)) = w·BCE-with-logits(x, y) (no pos_weight),
+// by BceWithLogits' stable form; ∂y = −w·x. The mean over the classes is
+// the caller's (grad_scale and the per-sample sum, ts/losses/multilabel_soft_margin_loss.ts).
+struct MultilabelSoftMargin;
+impl Formula for MultilabelSoftMargin {
+    const INPUTS: usize = 4;
+    const SECOND: bool = true;
+    #[inline(always)]
+    fn eval<L: Lane>(&self, x: L, y: L, _: L, w: L) -> (L, L, L) {
+        let (loss, gx, _) = BceWithLogits.eval(x, y, w, k(1.0));
+        (loss, gx, w.mul(x).neg())
+    }
 }
 
 // ---- Huber (delta δ > 0), d = a − b --------------------------------------------------

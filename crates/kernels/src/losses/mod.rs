@@ -6,7 +6,7 @@
 //!
 //! - elementwise.rs: every element-wise loss (MSE, L1, BCE, BCE-with-logits,
 //!   Huber, SmoothL1, KLDiv, PoissonNLL, GaussianNLL, SoftMargin,
-//!   HingeEmbedding, MarginRanking, sigmoid focal), one formula each over
+//!   HingeEmbedding, MarginRanking, sigmoid focal, MultiLabelSoftMargin), one formula each over
 //!   `Lane`, run by pointwise.rs behind one coded export; fast.rs: the
 //!   common case of MSE, L1 and BCE-with-logits on their own wasm loop;
 //! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
