@@ -20,6 +20,7 @@
 //!   pos_weight multiplications nor their per-chunk loads.
 
 use super::pointwise::{run_scalar, Formula, Inputs, Outputs};
+use crate::simd::lanes::Four;
 use crate::simd::v::{self, splat};
 use core::arch::wasm32::*;
 
@@ -162,9 +163,10 @@ impl Fast4 for BceWithLogits {
 
 /// Runs `fast` over the chunks of 4 of a, b and `general` over the tail
 /// (fewer than 4 elements, by run_scalar, so the tails match the general
-/// path); None for a broken length contract (the general path then answers).
+/// path); None for a broken length contract (the general path then
+/// answers), and without a gradient unless `FWD`.
 #[inline(always)]
-fn run<F: Fast4, G: Formula>(fast: &F, scale4: f32, general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
+fn run<F: Fast4, G: Formula, const FWD: bool>(fast: &F, scale4: f32, general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
     let n = a.len();
     let b = b.get(..n)?;
     let (ac, at) = a.as_chunks::<4>();
@@ -174,7 +176,8 @@ fn run<F: Fast4, G: Formula>(fast: &F, scale4: f32, general: &G, a: &[f32], b: &
             let (gc, gt) = g.get_mut(..n)?.as_chunks_mut::<4>();
             (steps::<F, true>(fast, ac, bc, gc, scale4), Some(gt))
         }
-        None => (steps::<F, false>(fast, ac, bc, &mut [], scale4), None),
+        None if FWD => (steps::<F, false>(fast, ac, bc, &mut [], scale4), None),
+        None => return None,
     };
     let tail = Inputs { a: at, b: bt, c: None, d: None };
     Some(body + run_scalar(general, tail, Outputs { loss: None, grad: gt, grad2: None }, grad_scale))
@@ -193,17 +196,47 @@ fn steps<F: Fast4, const G: bool>(f: &F, a: &[[f32; 4]], b: &[[f32; 4]], g: &mut
 /// MSE over a, b: Σ (a − b)², grad_scale·2(a − b) into `grad`.
 #[inline(never)]
 pub(crate) fn mse<G: Formula>(general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
-    run(&Mse, 2.0 * grad_scale, general, a, b, grad, grad_scale)
+    run::<_, _, true>(&Mse, 2.0 * grad_scale, general, a, b, grad, grad_scale)
 }
 
 /// L1 over a, b: Σ |a − b|, grad_scale·sign(a − b) into `grad`.
 #[inline(never)]
 pub(crate) fn l1<G: Formula>(general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
-    run(&L1, grad_scale, general, a, b, grad, grad_scale)
+    run::<_, _, true>(&L1, grad_scale, general, a, b, grad, grad_scale)
 }
 
 /// BCE-with-logits without weights over a, b: Σ loss, grad_scale·∂a into `grad`.
 #[inline(never)]
 pub(crate) fn bce_with_logits<G: Formula>(general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
-    run(&BceWithLogits, grad_scale, general, a, b, grad, grad_scale)
+    run::<_, _, true>(&BceWithLogits, grad_scale, general, a, b, grad, grad_scale)
+}
+
+/// Any two-input formula of elementwise.rs on this loop, unchanged (no mask
+/// tricks): the loop's unrolling and its fixed outputs are what it gains.
+/// `S`, `SG`: chunks per iteration without and with the gradient.
+struct Via<'a, F, const S: usize, const SG: usize>(&'a F);
+impl<F: Formula, const S: usize, const SG: usize> Fast4 for Via<'_, F, S, SG> {
+    const STEP: usize = S;
+    const STEP_GRAD: usize = SG;
+    #[inline(always)]
+    fn eval4(&self, _: Masks, x: v128, y: v128, s: v128) -> (v128, v128) {
+        let one = Four::<true>(splat(1.0));
+        let (l, g, _) = self.0.eval(Four::<true>(x), Four(y), one, one);
+        (l.0, f32x4_mul(g.0, s))
+    }
+}
+
+/// A two-input formula over a, b on this loop (no second gradient): Σ loss,
+/// grad_scale·∂a into `grad`. `S`, `SG` as in `Via`. With the gradient
+/// only (None without: the general path then runs); each instantiation
+/// costs a few KiB of module.
+#[inline(never)]
+pub(crate) fn via<G: Formula, const S: usize, const SG: usize>(
+    general: &G,
+    a: &[f32],
+    b: &[f32],
+    grad: Option<&mut [f32]>,
+    grad_scale: f32,
+) -> Option<f64> {
+    run::<_, _, false>(&Via::<G, S, SG>(general), grad_scale, general, a, b, grad, grad_scale)
 }
