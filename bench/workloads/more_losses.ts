@@ -10,7 +10,8 @@
  *     100 logits, 0/1 targets, a class weight);
  *   NLL (4096 × 100 log-probabilities), target ≥ 4×;
  *   the margin losses composed from Tensor ops: MultiMargin (1024 × 100),
- *     CosineEmbedding and TripletMargin (1024 × 128), target ≥ 4×.
+ *     CosineEmbedding and TripletMargin (1024 × 128; p = 2, p = 3, and
+ *     TripletMarginWithDistance's default distance), target ≥ 4×.
  * Each case checks that the contenders agree on the loss (relative error).
  */
 import * as nx from "../../ts/index";
@@ -311,40 +312,71 @@ export function moreLossCases(): MoreLossCase[] {
       ),
   });
 
-  const triplet = new nx.TripletMarginLoss();
+  // The hand-written triplet loops (gradient of the anchor): p = 2 (squares and a square root) and
+  // p = 3 (cubes and a cube root), each its own monomorphic loop as a user would write it.
   const ga = new Float32Array(rowsM * dim);
-  cases.push({
-    id: "tripletMargin 1024x128 fwdBwd",
-    target: 4,
-    loop: () => {
-      let sum = 0;
-      for (let r = 0; r < rowsM; r++) {
-        const o = r * dim;
-        let dp = 0;
-        let dn = 0;
-        for (let k = 0; k < dim; k++) {
-          const u = e1[o + k] - e2[o + k] + 1e-6;
-          const v = e1[o + k] - e3[o + k] + 1e-6;
-          dp += u * u;
-          dn += v * v;
-        }
-        dp = Math.sqrt(dp);
-        dn = Math.sqrt(dn);
-        const z = 1 + dp - dn;
-        sum += z > 0 ? z : 0;
-        const on = z >= 0 ? 1 / rowsM : 0;
-        for (let k = 0; k < dim; k++) {
-          ga[o + k] = on * ((e1[o + k] - e2[o + k] + 1e-6) / dp - (e1[o + k] - e3[o + k] + 1e-6) / dn);
-        }
+  const tripletLoop2 = () => {
+    let sum = 0;
+    for (let r = 0; r < rowsM; r++) {
+      const o = r * dim;
+      let dp = 0;
+      let dn = 0;
+      for (let k = 0; k < dim; k++) {
+        const u = e1[o + k] - e2[o + k] + 1e-6;
+        const v = e1[o + k] - e3[o + k] + 1e-6;
+        dp += u * u;
+        dn += v * v;
       }
-      return sum / rowsM;
+      dp = Math.sqrt(dp);
+      dn = Math.sqrt(dn);
+      const z = 1 + dp - dn;
+      sum += z > 0 ? z : 0;
+      const on = z >= 0 ? 1 / rowsM : 0;
+      for (let k = 0; k < dim; k++) {
+        ga[o + k] = on * ((e1[o + k] - e2[o + k] + 1e-6) / dp - (e1[o + k] - e3[o + k] + 1e-6) / dn);
+      }
+    }
+    return sum / rowsM;
+  };
+  const tripletLoop3 = () => {
+    let sum = 0;
+    for (let r = 0; r < rowsM; r++) {
+      const o = r * dim;
+      let dp = 0;
+      let dn = 0;
+      for (let k = 0; k < dim; k++) {
+        const u = Math.abs(e1[o + k] - e2[o + k] + 1e-6);
+        const v = Math.abs(e1[o + k] - e3[o + k] + 1e-6);
+        dp += u * u * u;
+        dn += v * v * v;
+      }
+      dp = Math.cbrt(dp);
+      dn = Math.cbrt(dn);
+      const z = 1 + dp - dn;
+      sum += z > 0 ? z : 0;
+      const [sp, sn] = z >= 0 ? [1 / rowsM / (dp * dp), 1 / rowsM / (dn * dn)] : [0, 0];
+      for (let k = 0; k < dim; k++) {
+        const u = e1[o + k] - e2[o + k] + 1e-6;
+        const v = e1[o + k] - e3[o + k] + 1e-6;
+        ga[o + k] = sp * u * Math.abs(u) - sn * v * Math.abs(v);
+      }
+    }
+    return sum / rowsM;
+  };
+  const tripletApi = (loss: (a: nx.Tensor, p: nx.Tensor, n: nx.Tensor) => nx.Tensor) => (backend: BackendName) =>
+    apiRunner(backend, [e1, e2, e3].map((e) => new nx.Tensor(e, { shape: [rowsM, dim] })), (a, p, n) => loss(a, p, n));
+  const triplet = new nx.TripletMarginLoss();
+  const triplet3 = new nx.TripletMarginLoss({ p: 3 });
+  const withDistance = new nx.TripletMarginWithDistanceLoss();
+  cases.push(
+    { id: "tripletMargin 1024x128 fwdBwd", target: 4, loop: tripletLoop2, api: tripletApi((a, p, n) => triplet(a, p, n)) },
+    { id: "tripletMargin p=3 1024x128 fwdBwd", target: 4, loop: tripletLoop3, api: tripletApi((a, p, n) => triplet3(a, p, n)) },
+    {
+      id: "tripletMarginWithDistance 1024x128 fwdBwd",
+      target: 4,
+      loop: tripletLoop2,
+      api: tripletApi((a, p, n) => withDistance(a, p, n)),
     },
-    api: (backend) =>
-      apiRunner(
-        backend,
-        [e1, e2, e3].map((e) => new nx.Tensor(e, { shape: [rowsM, dim] })),
-        (a, p, n) => triplet(a, p, n),
-      ),
-  });
+  );
   return cases;
 }

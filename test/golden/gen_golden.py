@@ -583,6 +583,10 @@ def triplet_cases():
                   [rng.randn(6, 4), rng.randn(6, 4), rng.randn(6, 4)], [True, True, True])
     multi_all(cases, "TripletMargin (D)", lambda r: torch.nn.TripletMarginLoss(reduction=r), {},
               [rng.randn(5), rng.randn(5), rng.randn(5)], [True, True, True])
+    # Non-integer p on both sides of 1 (the general-p path of the fused kernel).
+    for name, kw in [("p 1.5 swap margin 2", {"p": 1.5, "swap": True, "margin": 2.0}), ("p 0.5 margin 3", {"p": 0.5, "margin": 3.0})]:
+        multi_all(cases, f"TripletMargin {name}", lambda r, kw=kw: torch.nn.TripletMarginLoss(reduction=r, **kw), kw,
+                  [rng.randn(6, 4), rng.randn(6, 4), rng.randn(6, 4)], [True, True, True])
     return cases
 
 

@@ -14,6 +14,8 @@
 import { describe, expect, test } from "vitest";
 import * as nx from "../../ts/index";
 import { describeMultiLossGolden } from "../helpers/golden";
+import { BACKENDS, withBackend } from "../helpers/backends";
+import { expectClose } from "../helpers/expect_close";
 
 const F = nx.F;
 const TOL = { rtol: 2e-5, atol: 1e-6 };
@@ -74,5 +76,35 @@ describe("errors", () => {
     const a = nx.randn([2, 3], { seed: 4 });
     expect(() => F.cosineEmbeddingLoss(a, a, new nx.Tensor([1, 1, 1]))).toThrow(/target must have shape \[2\]/);
     expect(() => F.tripletMarginLoss(a, a, nx.zeros([2, 4]))).toThrow(/negative shape \[2, 4\] does not match anchor shape \[2, 3\]/);
+  });
+});
+
+describe("TripletMarginLoss: the fused kernel for every p equals the loss composed from Tensor ops", () => {
+  // The composition PyTorch 1.13 uses (pairwise_distance, clamp_min, torch.min for swap), here from
+  // Tensor ops whose norm is golden-tested for every p; the fused kernel runs p ∉ {1, 2} on its scalar path.
+  const composed = (a: nx.Tensor, q: nx.Tensor, r: nx.Tensor, p: number, eps: number, margin: number, swap: boolean) => {
+    const d = (u: nx.Tensor, v: nx.Tensor) => u.sub(v).add(eps).norm(p, -1);
+    let dn = d(a, r);
+    if (swap) dn = dn.minimum(d(q, r));
+    return d(a, q).sub(dn).add(margin).clamp(0, null).mean();
+  };
+  test.each(BACKENDS)("%s: p ∈ {0.7, 1.5, 3, ∞}, with and without swap, values and all three gradients", (backend) => {
+    withBackend(backend, () => {
+      for (const p of [0.7, 1.5, 3, Infinity]) {
+        for (const swap of [false, true]) {
+          const inputs = [11, 12, 13].map((seed) => nx.randn([7, 5], { seed }));
+          const run = (fused: boolean) => {
+            const [a, q, r] = inputs.map((t) => new nx.Tensor(t.data, { shape: t.shape, requiresGrad: true }));
+            const loss = fused ? new nx.TripletMarginLoss({ p, swap, margin: 2 })(a, q, r) : composed(a, q, r, p, 1e-6, 2, swap);
+            loss.backward();
+            return [loss.item(), ...[a, q, r].map((t) => Array.from(t.grad!.data))] as const;
+          };
+          const [want, ...wantGrads] = run(false);
+          const [got, ...gotGrads] = run(true);
+          expectClose(got, want, TOL, `${backend} p=${p} swap=${swap} loss`);
+          gotGrads.forEach((g, k) => expectClose(g, wantGrads[k], TOL, `${backend} p=${p} swap=${swap} grad ${k}`));
+        }
+      }
+    });
   });
 });

@@ -291,7 +291,7 @@ export interface Backend {
   ): number;
 
   /**
-   * TripletMarginLoss for p ∈ {1, 2} over rows (n, d): D(u, v) = ‖u − v + eps‖_p,
+   * TripletMarginLoss for any p > 0 (∞ too) over rows (n, d): D(u, v) = ‖u − v + eps‖_p,
    * loss = max(0, m + D(a, q) − D(a, r)) (swap: the smaller of D(a, r), D(q, r));
    * gradScale·∂loss/∂a into gradOut, ∂loss/∂q into grad2Out (∂loss/∂r is
    * −(∂a + ∂q), formed by the caller).
@@ -302,7 +302,7 @@ export interface Backend {
     negative: F32,
     n: number,
     d: number,
-    p: 1 | 2,
+    p: number,
     margin: number,
     eps: number,
     swap: boolean,

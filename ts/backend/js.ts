@@ -21,6 +21,7 @@
 import { BinaryOp, UnaryOp, type Backend, type F32 } from "./backend";
 import { sigmoid, sign } from "./js_math";
 import { ctcFwdBwdJs } from "./js_ctc";
+import { tripletGeneralP, tripletRow } from "./js_triplet";
 
 /** The (loss, ∂a, ∂second) of one element, reused by every elementwiseLossFwdBwd call. */
 const elementOut = new Float64Array(3);
@@ -539,6 +540,7 @@ export const jsBackend: Backend = {
   },
 
   tripletMarginFwdBwd(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale) {
+    if (p !== 1 && p !== 2) return tripletGeneralP(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale);
     const [m, e] = [Math.fround(margin), Math.fround(eps)];
     const norm = (s: number) => (p === 2 ? Math.sqrt(s) : s);
     const dnorm = (v: number, nrm: number) => (nrm === 0 ? 0 : p === 2 ? v / nrm : sign(v));
@@ -553,10 +555,7 @@ export const jsBackend: Backend = {
         sqn += p === 2 ? w * w : Math.abs(w);
       }
       const [dp, dan, dqn] = [norm(sp), norm(san), norm(sqn)];
-      // min(dan, dqn) with swap: the gradient to the smaller, half each on a tie.
-      const [wan, wqn] = !swap || dan < dqn ? [1, 0] : dqn < dan ? [0, 1] : [0.5, 0.5];
-      const z = m + dp - (swap && dqn < dan ? dqn : dan);
-      const loss = Math.max(z, 0);
+      const { z, loss, wan, wqn } = tripletRow(dp, dan, dqn, m, swap);
       if (lossOut !== null) lossOut[row] = loss;
       total += loss;
       if (gradOut === null) continue;

@@ -4,17 +4,18 @@
  *   d(u, v) = ‖u − v + eps‖_p   (over D: PyTorch's pairwise_distance)
  *   ℓ = max(0, m + d(a, p) − d(a, n)),  with swap: d(a, n) → min(d(a, n), d(p, n))
  * Metric learning (face recognition, retrieval): pulls a toward p and away
- * from n. "mean" divides by N. For p = 1 and 2 one fused kernel
+ * from n. "mean" divides by N. One fused kernel for every p
  * (crates/kernels/src/losses/triplet_margin_loss.rs, tripletMarginFwdBwd in
  * js.ts) computes it as PyTorch 1.13 composes it (norm's gradient 0 where a
- * distance is 0; with swap the min's gradient shared on ties); other p are
- * composed from Tensor ops the same way.
+ * distance is 0; with swap the min's gradient shared on ties; p = 1 and 2 on
+ * SIMD, other p scalar); TripletMarginWithDistanceLoss uses it too when no
+ * distance function is given.
  */
 import type { Tensor } from "../tensor";
 import { Loss, type LossOptions } from "./loss";
 import { booleanOption, checkOptions, FINITE, numberOption } from "../options";
 import { checkSameShapes } from "./checks";
-import { reduceComposite } from "./composite";
+import type { Reduction } from "./reduction";
 import { kernelsNow } from "../backend/select";
 import { fusedLoss, viewsOf } from "./reduction";
 
@@ -100,29 +101,40 @@ export class TripletMarginLoss extends Loss<[anchor: Tensor, positive: Tensor, n
     if (anchor.ndim !== 1 && anchor.ndim !== 2) {
       throw new RangeError(`TripletMarginLoss: inputs must have shape (N, D) or (D), got ${anchor.ndim} dimensions`);
     }
-    if (this.p === 1 || this.p === 2) {
-      // The fused kernel (p 1 and 2); other p go through Tensor ops below.
-      const p = this.p;
-      const batched = anchor.ndim === 2;
-      const n = batched ? anchor.shape[0] : 1;
-      const dim = anchor.shape[anchor.ndim - 1];
-      return fusedLoss({
-        name: "TripletMarginLoss",
-        inputs: [anchor, positive, negative],
-        grads: ["a", { second: true }, "minusBoth"],
-        reduction: this.reduction,
-        noneShape: batched ? [n] : [],
-        noneGradShape: batched ? [n, 1] : [],
-        denominator: n,
-        kernel: (out, gradScale) => {
-          const [a, q, r, lo, ga, gq] = viewsOf(anchor, positive, negative, out.loss, out.grad, out.grad2);
-          return kernelsNow().tripletMarginFwdBwd(a!, q!, r!, n, dim, p, this.margin, this.eps, this.swap, lo, ga, gq, gradScale);
-        },
-      });
-    }
-    const d = (u: Tensor, v: Tensor) => pairwiseDistance(u, v, this.p, this.eps);
-    return reduceComposite(tripletHinge(d, anchor, positive, negative, this.margin, this.swap), this.reduction);
+    return fusedTriplet(anchor, positive, negative, this.p, this.margin, this.eps, this.swap, this.reduction);
   }
+}
+
+/**
+ * The fused triplet hinge over (N, D) or (D) triplets with d = ‖u − v + eps‖_p, reduced; also
+ * TripletMarginWithDistanceLoss's path for its default distance (pairwise_distance: p 2, eps 1e-6).
+ */
+export function fusedTriplet(
+  anchor: Tensor,
+  positive: Tensor,
+  negative: Tensor,
+  p: number,
+  margin: number,
+  eps: number,
+  swap: boolean,
+  reduction: Reduction,
+): Tensor {
+  const batched = anchor.ndim === 2;
+  const n = batched ? anchor.shape[0] : 1;
+  const dim = anchor.shape[anchor.ndim - 1];
+  return fusedLoss({
+    name: "TripletMarginLoss",
+    inputs: [anchor, positive, negative],
+    grads: ["a", { second: true }, "minusBoth"],
+    reduction,
+    noneShape: batched ? [n] : [],
+    noneGradShape: batched ? [n, 1] : [],
+    denominator: n,
+    kernel: (out, gradScale) => {
+      const [a, q, r, lo, ga, gq] = viewsOf(anchor, positive, negative, out.loss, out.grad, out.grad2);
+      return kernelsNow().tripletMarginFwdBwd(a!, q!, r!, n, dim, p, margin, eps, swap, lo, ga, gq, gradScale);
+    },
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import { Loss, type LossOptions } from "./loss";
 import { booleanOption, checkOptions, functionOption, numberOption, POSITIVE } from "../options";
 import { checkSameShapes } from "./checks";
 import { reduceComposite } from "./composite";
-import { pairwiseDistance, tripletHinge } from "./triplet_margin_loss";
+import { fusedTriplet, pairwiseDistance, tripletHinge } from "./triplet_margin_loss";
 import { isTensor } from "../errors";
 
 /** A distance for TripletMarginWithDistanceLoss: one distance per sample of `a` and `b`, built from Tensor ops. */
@@ -59,11 +59,15 @@ export class TripletMarginWithDistanceLoss extends Loss<[anchor: Tensor, positiv
   readonly margin: number;
   /** Whether the distance swap is used (default false). */
   readonly swap: boolean;
+  /** No distanceFunction given: PyTorch's pairwise_distance, which the fused triplet kernel computes. */
+  private readonly defaultDistance: boolean;
 
   constructor(opts?: TripletMarginWithDistanceLossOptions) {
     const o = checkOptions(opts, ["distanceFunction", "margin", "swap", "reduction"], "TripletMarginWithDistanceLoss");
     super(o);
-    this.distanceFunction = functionOption<DistanceFunction>(o, "distanceFunction", "TripletMarginWithDistanceLoss") ?? ((a, b) => pairwiseDistance(a, b));
+    const given = functionOption<DistanceFunction>(o, "distanceFunction", "TripletMarginWithDistanceLoss");
+    this.defaultDistance = given === undefined;
+    this.distanceFunction = given ?? ((a, b) => pairwiseDistance(a, b));
     // PyTorch requires margin > 0 here.
     this.margin = numberOption(o, "margin", 1, "TripletMarginWithDistanceLoss", POSITIVE);
     this.swap = booleanOption(o, "swap", false, "TripletMarginWithDistanceLoss");
@@ -75,6 +79,10 @@ export class TripletMarginWithDistanceLoss extends Loss<[anchor: Tensor, positiv
    */
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor {
     checkSameShapes([anchor, positive, negative], ["anchor", "positive", "negative"], "TripletMarginWithDistanceLoss");
+    if (this.defaultDistance && (anchor.ndim === 1 || anchor.ndim === 2)) {
+      // pairwise_distance(p = 2, eps = 1e-6): TripletMarginLoss's fused kernel.
+      return fusedTriplet(anchor, positive, negative, 2, this.margin, 1e-6, this.swap, this.reduction);
+    }
     const distance: DistanceFunction = (a, b) => {
       const d = this.distanceFunction(a, b);
       if (!isTensor(d)) throw new TypeError("TripletMarginWithDistanceLoss: distanceFunction must return a Tensor");

@@ -100,7 +100,7 @@ export interface KernelExports {
     lossOut: Ptr, grad1Out: Ptr, grad2Out: Ptr, gradScale: F32,
   ): F64;
   triplet_margin_fwd_bwd(
-    anchor: Ptr, positive: Ptr, negative: Ptr, n: I32, d: I32, p: I32, margin: F32, eps: F32, swap: I32,
+    anchor: Ptr, positive: Ptr, negative: Ptr, n: I32, d: I32, p: F32, margin: F32, eps: F32, swap: I32,
     lossOut: Ptr, gradAOut: Ptr, gradPOut: Ptr, gradScale: F32,
   ): F64;
   ctc_fwd_bwd(

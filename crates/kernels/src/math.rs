@@ -282,6 +282,26 @@ pub fn pow_f32(x: f32, p: f32) -> f32 {
     exp_f64(p as f64 * ln_f64(ax as f64)) as f32
 }
 
+/// m^q in f64 for m ≥ 0 taken from an f32 (NaN passes) and any finite q ≠ 0:
+/// binary powering for integer |q| (relative error < 1e-14), else e^(q·ln m)
+/// (its result clamped where an f32 would be 0 or inf anyway). The
+/// per-element power of p-norms (TripletMarginLoss with p ∉ {1, 2}), which
+/// sums in f64 and skips pow_f32's special cases for negative or odd x.
+pub(crate) fn pow_nonneg_f64(m: f32, q: f32) -> f64 {
+    if m != m {
+        return f64::NAN;
+    }
+    let mag = abs_f32(q);
+    let r = if m == 0.0 || m == f32::INFINITY {
+        if m == 0.0 { 0.0 } else { f64::INFINITY }
+    } else if (mag as u32) as f32 == mag && mag < 4_294_967_296.0 {
+        powi_f64(m as f64, mag as u32)
+    } else {
+        exp_f64(mag as f64 * ln_f64(m as f64))
+    };
+    if q < 0.0 { 1.0 / r } else { r }
+}
+
 /// x^e by binary powering (≤ 62 multiplications, relative error < 1e-14).
 fn powi_f64(x: f64, mut e: u32) -> f64 {
     let mut base = x;

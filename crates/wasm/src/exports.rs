@@ -507,7 +507,7 @@ pub unsafe extern "C" fn cosine_embedding_fwd_bwd(
     }
 }
 
-/// TripletMarginLoss for p ∈ {1, 2} over rows (n, d) (see losses/triplet_margin_loss.rs).
+/// TripletMarginLoss for any p > 0 (∞ too) over rows (n, d) (see losses/triplet_margin_loss.rs).
 ///
 /// # Safety
 /// The shared contract: anchor, positive, negative and the non-null
@@ -519,7 +519,7 @@ pub unsafe extern "C" fn triplet_margin_fwd_bwd(
     negative: *const f32,
     n: usize,
     d: usize,
-    p: i32,
+    p: f32,
     margin: f32,
     eps: f32,
     swap: i32,

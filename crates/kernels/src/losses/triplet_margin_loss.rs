@@ -1,31 +1,62 @@
-//! TripletMarginLoss kernel for p ∈ {1, 2}, over rows a (anchor), q
-//! (positive), r (negative) of shape (n, d), as PyTorch 1.13 composes it:
+//! TripletMarginLoss kernel for any p > 0 (and p = ∞), over rows a (anchor),
+//! q (positive), r (negative) of shape (n, d), as PyTorch 1.13 composes it:
 //!   D(u, v) = ‖u − v + eps‖_p,  dp = D(a, q),  dn = D(a, r)  (swap: dn = min(dn, D(q, r)))
 //!   loss = max(0, m + dp − dn)     (the gradient passes at 0, as clamp_min)
-//!   ∂‖v‖₂/∂v = v/‖v‖₂,  ∂‖v‖₁/∂v = sign(v),  0 where the norm is 0
+//!   ∂‖v‖₂/∂v = v/‖v‖₂,  ∂‖v‖₁/∂v = sign(v),
+//!   other p: sign(v)·|v|^(p−1)/‖v‖^(p−1),  p = ∞: sign(v) shared among the maximal |v|,
+//!   0 where the norm is 0 (torch's norm backward)
 //! With swap, min's gradient goes to the smaller distance, half to each on a
 //! tie (torch.min of two tensors). Writes grad_scale·∂loss/∂a and ∂loss/∂q;
 //! ∂loss/∂r is −(∂a + ∂q) (each distance depends on a difference only),
-//! formed by the caller. Sums over d in f32, four features at a time on wasm.
+//! formed by the caller. Integer p from 1 to MAX_INT_P sum |v|^p over d in
+//! f32 by multiplication, four features at a time on wasm; other p (non-
+//! integer, larger, ∞) take a scalar path (pow has no SIMD form) that sums
+//! |v|^p in f64, as ts/ops/norm.ts does.
 
-use crate::math::sqrt_f32;
+use crate::math::{abs_f32, pow_f32, pow_nonneg_f64, sqrt_f32};
 use crate::simd::lanes::{for_each_step, Lane};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::lanes::Four;
 
-/// |x| (p = 1) or x² (p = 2).
+/// The largest integer p summed by multiplication (|v|^p in f32 stays within
+/// a few ulps; beyond, the scalar f64 path).
+const MAX_INT_P: f32 = 8.0;
+
+/// |x|^e for an integer e ≥ 1: |x|, x², |x|·|x|·…
 #[inline(always)]
-fn power<L: Lane>(x: L, p2: bool) -> L {
-    if p2 { x.mul(x) } else { x.abs() }
+fn power<L: Lane>(x: L, e: u32) -> L {
+    match e {
+        1 => x.abs(),
+        2 => x.mul(x),
+        _ => {
+            let m = x.abs();
+            (1..e).fold(m, |r, _| r.mul(m))
+        }
+    }
 }
 
-/// ∂‖v‖/∂v_i given the norm (scaled by `s`): v/‖v‖ (p = 2), sign(v) (p = 1); 0 for a zero norm.
+/// ∂‖v‖_e/∂v·k = sign(v)·|v|^(e−1)·f with f = k/‖v‖^(e−1) (`scale`): sign(v)·f
+/// (e = 1), v·f (e = 2), v·|v|^(e−2)·f.
 #[inline(always)]
-fn dnorm<L: Lane>(v: L, norm: f32, p2: bool, s: f32) -> L {
-    if norm == 0.0 {
-        return L::splat(0.0);
+fn dnorm<L: Lane>(v: L, e: u32, f: f32) -> L {
+    match e {
+        1 => v.sign().mul(L::splat(f)),
+        _ => {
+            let m = v.abs();
+            (2..e).fold(v, |r, _| r.mul(m)).mul(L::splat(f))
+        }
     }
-    if p2 { v.mul(L::splat(s / norm)) } else { v.sign().mul(L::splat(s)) }
+}
+
+/// f = k/‖v‖^(e−1) of `dnorm` (k for e = 1), 0 for a zero norm (torch masks that 0/0).
+fn scale(norm: f32, e: u32, k: f32) -> f32 {
+    if norm == 0.0 {
+        0.0
+    } else if e == 1 {
+        k
+    } else {
+        k / pow_f32(norm, (e - 1) as f32)
+    }
 }
 
 /// The three differences at i: a − q, a − r, q − r, each + eps (i + lanes ≤ d, rows of d).
@@ -44,19 +75,63 @@ fn diffs<L: Lane>(a: &[f32], q: &[f32], r: &[f32], i: usize, eps: f32) -> [L; 3]
 /// The gradients of a and q at i (see `triplet_margin_fwd_bwd`).
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn grad_at<L: Lane>(a: &[f32], q: &[f32], r: &[f32], ga: &mut [f32], gq: &mut [f32], i: usize, eps: f32, norms: [f32; 3], ks: [f32; 3], p2: bool) {
+fn grad_at<L: Lane>(a: &[f32], q: &[f32], r: &[f32], ga: &mut [f32], gq: &mut [f32], i: usize, eps: f32, e: u32, fs: [f32; 3]) {
     if i + 4 > ga.len().min(gq.len()) + 3 {
         return;
     }
     let [u, v, w] = diffs::<L>(a, q, r, i, eps);
-    let gp = dnorm(u, norms[0], p2, ks[0]);
-    let gan = dnorm(v, norms[1], p2, ks[1]);
-    let gqn = dnorm(w, norms[2], p2, ks[2]);
+    let gp = dnorm(u, e, fs[0]);
+    let gan = dnorm(v, e, fs[1]);
+    let gqn = dnorm(w, e, fs[2]);
     // SAFETY: as in `diffs`; ga and gq have the rows' length.
     unsafe {
         L::store(ga, i, 1, gp.sub(gan));
         L::store(gq, i, 1, gp.neg().sub(gqn));
     }
+}
+
+/// The norms ‖a − q + eps‖, ‖a − r + eps‖, ‖q − r + eps‖ of one row for p ∉ {1, 2}.
+fn general_norms(a: &[f32], q: &[f32], r: &[f32], eps: f32, p: f32) -> [f32; 3] {
+    let mut acc = [0.0f64; 3];
+    for i in 0..a.len().min(q.len()).min(r.len()) {
+        let v = [a[i] - q[i] + eps, a[i] - r[i] + eps, q[i] - r[i] + eps];
+        for (s, x) in acc.iter_mut().zip(v) {
+            let m = abs_f32(x);
+            if p == f32::INFINITY {
+                // max |v|, NaN winning (torch's amax propagates NaN).
+                if m as f64 > *s || m != m {
+                    *s = m as f64;
+                }
+            } else {
+                *s += pow_nonneg_f64(m, p);
+            }
+        }
+    }
+    acc.map(|s| if p == f32::INFINITY { s as f32 } else { pow_f32(s as f32, 1.0 / p) })
+}
+
+/// ∂‖v‖_p/∂v_i·k for p ∉ {1, 2} (see the header): `inv` = k/‖v‖^(p−1) (or
+/// k/ties for p = ∞), formed once per row by `dnorm_scale`.
+#[inline(always)]
+fn general_dnorm(v: f32, norm: f32, p: f32, inv: f32) -> f32 {
+    if norm == 0.0 {
+        return 0.0;
+    }
+    let s: f32 = if v > 0.0 { 1.0 } else if v < 0.0 { -1.0 } else { 0.0 };
+    if p == f32::INFINITY {
+        return if abs_f32(v) == norm { s * inv } else { 0.0 };
+    }
+    (s as f64 * pow_nonneg_f64(abs_f32(v), p - 1.0) * inv as f64) as f32
+}
+
+/// k/‖v‖^(p−1), or k/ties for p = ∞.
+fn dnorm_scale(norm: f32, p: f32, ties: f32, k: f32) -> f32 {
+    if p == f32::INFINITY { k / ties } else { k / pow_f32(norm, p - 1.0) }
+}
+
+/// How many |u − v + eps| equal `norm` (the ∞-norm's maximal entries).
+fn ties(u: &[f32], v: &[f32], eps: f32, norm: f32) -> f32 {
+    u.iter().zip(v).filter(|&(x, y)| abs_f32(x - y + eps) == norm).count() as f32
 }
 
 /// Σ row losses; per-row losses into `loss_out` (n), grad_scale·∂ into grad_a / grad_q (n·d).
@@ -67,7 +142,7 @@ pub fn triplet_margin_fwd_bwd(
     r: &[f32],
     n: usize,
     d: usize,
-    p: i32,
+    p: f32,
     margin: f32,
     eps: f32,
     swap: bool,
@@ -76,7 +151,9 @@ pub fn triplet_margin_fwd_bwd(
     mut grad_q: Option<&mut [f32]>,
     grad_scale: f32,
 ) -> f64 {
-    let p2 = p == 2;
+    // An integer p in [1, MAX_INT_P]: the SIMD path with e = p.
+    let fast = p >= 1.0 && p <= MAX_INT_P && (p as u32) as f32 == p;
+    let e = if fast { p as u32 } else { 0 };
     let mut total = 0.0f64;
     for row in 0..n {
         let span = row * d..(row + 1) * d;
@@ -84,22 +161,31 @@ pub fn triplet_margin_fwd_bwd(
             return f64::NAN;
         };
         let mut s = [0.0f32; 3];
-        for_each_step(d, |i, four| {
-            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-            if four {
-                let t = diffs::<Four<true>>(a, q, r, i, eps);
-                for (acc, v) in s.iter_mut().zip(t) {
-                    *acc += crate::simd::v::hsum(power(v, p2).0);
+        if fast {
+            for_each_step(d, |i, four| {
+                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+                if four {
+                    let t = diffs::<Four<true>>(a, q, r, i, eps);
+                    for (acc, v) in s.iter_mut().zip(t) {
+                        *acc += crate::simd::v::hsum(power(v, e).0);
+                    }
+                    return;
                 }
-                return;
-            }
-            let _ = four;
-            for (acc, v) in s.iter_mut().zip(diffs::<f32>(a, q, r, i, eps)) {
-                *acc += power(v, p2);
-            }
-        });
-        let norm = |v: f32| if p2 { sqrt_f32(v) } else { v };
-        let (dp, dan, dqn) = (norm(s[0]), norm(s[1]), norm(s[2]));
+                let _ = four;
+                for (acc, v) in s.iter_mut().zip(diffs::<f32>(a, q, r, i, eps)) {
+                    *acc += power(v, e);
+                }
+            });
+        }
+        let norm = |v: f32| match e {
+            1 => v,
+            2 => sqrt_f32(v),
+            _ => pow_f32(v, 1.0 / p),
+        };
+        let (dp, dan, dqn) = if fast { (norm(s[0]), norm(s[1]), norm(s[2])) } else {
+            let [x, y, z] = general_norms(a, q, r, eps, p);
+            (x, y, z)
+        };
         // Shares of min(dan, dqn)'s gradient: ties half each.
         let (wan, wqn) = if !swap || dan < dqn {
             (1.0, 0.0)
@@ -123,13 +209,25 @@ pub fn triplet_margin_fwd_bwd(
             continue;
         };
         // ∂/∂a = k(∂dp − wan·∂dan), ∂/∂q = k(−∂dp − wqn·∂dqn) (∂dqn with respect to q − r).
+        if !fast {
+            let t = if p == f32::INFINITY { [ties(a, q, eps, dp), ties(a, r, eps, dan), ties(q, r, eps, dqn)] } else { [1.0; 3] };
+            let inv = [dnorm_scale(dp, p, t[0], k), dnorm_scale(dan, p, t[1], k * wan), dnorm_scale(dqn, p, t[2], k * wqn)];
+            for i in 0..d {
+                let v = [a[i] - q[i] + eps, a[i] - r[i] + eps, q[i] - r[i] + eps];
+                let gp = general_dnorm(v[0], dp, p, inv[0]);
+                ga[i] = gp - general_dnorm(v[1], dan, p, inv[1]);
+                gq[i] = -gp - general_dnorm(v[2], dqn, p, inv[2]);
+            }
+            continue;
+        }
+        let fs = [scale(dp, e, k), scale(dan, e, k * wan), scale(dqn, e, k * wqn)];
         for_each_step(d, |i, four| {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             if four {
-                return grad_at::<Four<true>>(a, q, r, ga, gq, i, eps, [dp, dan, dqn], [k, k * wan, k * wqn], p2);
+                return grad_at::<Four<true>>(a, q, r, ga, gq, i, eps, e, fs);
             }
             let _ = four;
-            grad_at::<f32>(a, q, r, ga, gq, i, eps, [dp, dan, dqn], [k, k * wan, k * wqn], p2);
+            grad_at::<f32>(a, q, r, ga, gq, i, eps, e, fs);
         });
     }
     total
