@@ -34,8 +34,10 @@ export const BCE: ElementwiseKind = {
   plain(a, b, g, s) {
     let total = 0;
     for (let i = 0; i < a.length; i++) {
-      total += bce(a[i], b[i]);
-      if (g !== null) g[i] = s * bceGrad(a[i], b[i]);
+      const x = a[i];
+      const y = b[i];
+      total += bce(x, y);
+      if (g !== null) g[i] = s * bceGrad(x, y);
     }
     return total;
   },

@@ -25,8 +25,9 @@ export const L1: ElementwiseKind = {
   plain(a, b, g, s) {
     let total = 0;
     for (let i = 0; i < a.length; i++) {
-      total += Math.abs(a[i] - b[i]);
-      if (g !== null) g[i] = s * sign(a[i] - b[i]);
+      const d = a[i] - b[i];
+      total += Math.abs(d);
+      if (g !== null) g[i] = s * sign(d);
     }
     return total;
   },

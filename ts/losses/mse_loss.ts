@@ -27,8 +27,10 @@ export const MSE: ElementwiseKind = {
   plain(a, b, g, s) {
     let total = 0;
     for (let i = 0; i < a.length; i++) {
-      total += mse(a[i], b[i]);
-      if (g !== null) g[i] = s * mseGrad(a[i], b[i]);
+      const x = a[i];
+      const y = b[i];
+      total += mse(x, y);
+      if (g !== null) g[i] = s * mseGrad(x, y);
     }
     return total;
   },
