@@ -544,6 +544,13 @@ def multilabel_soft_margin_cases():
     w37 = rng.rand(37, lo=0.2, hi=2.0)
     multi_all(cases, "MultiLabelSoftMargin 37 classes weight", lambda r: torch.nn.MultiLabelSoftMarginLoss(weight=w37.double(), reduction=r),
               {"weight": w37}, [rng.randn(5, 37, scale=3), rng.bernoulli(5, 37)], [True, True])
+    # Without a target gradient: the wasm fast loop (the class weight cycled, a tail of 1 or 3).
+    multi_all(cases, "MultiLabelSoftMargin 37 classes weight, input grad only",
+              lambda r: torch.nn.MultiLabelSoftMarginLoss(weight=w37.double(), reduction=r),
+              {"weight": w37}, [rng.randn(5, 37, scale=3), rng.bernoulli(5, 37)], [True, False])
+    multi_all(cases, "MultiLabelSoftMargin (C) weight, input grad only",
+              lambda r: torch.nn.MultiLabelSoftMarginLoss(weight=w37[:7].double(), reduction=r),
+              {"weight": w37[:7]}, [rng.randn(7, scale=3), rng.bernoulli(7)], [True, False])
     return cases
 
 

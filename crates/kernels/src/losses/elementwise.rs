@@ -58,15 +58,18 @@ pub fn elementwise_loss_fwd_bwd(
     // (fwd+grad; KLDiv 3.45 → 2.70 ns/element, SoftMargin 5.4 → 4.2, focal
     // 6.9 → 6.6): more spill registers on the longer formulas.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-    if loss_out.is_none() && c.is_none() && d.is_none() {
+    if loss_out.is_none() && c.is_none() {
+        use super::fast::via;
         let g = grad_out.as_deref_mut();
+        // d only where the formula reads it (INPUTS = 4); the others drop it, as `run` does.
         let fast = match kind {
             MSE => super::fast::mse(&Mse, a, b, g, grad_scale),
             L1 => super::fast::l1(&L1Loss, a, b, g, grad_scale),
-            BCE_WITH_LOGITS => super::fast::bce_with_logits(&BceWithLogits, a, b, g, grad_scale).filter(|s| s.is_finite()),
-            KL_DIV if grad2_out.is_none() => super::fast::via::<_, 4, 4>(&KlDiv { log_target: p[0] != 0.0 }, a, b, g, grad_scale),
-            SIGMOID_FOCAL => super::fast::via::<_, 1, 1>(&SigmoidFocal { alpha: p[0], gamma: p[1] }, a, b, g, grad_scale),
-            SOFT_MARGIN => super::fast::via::<_, 2, 2>(&SoftMargin, a, b, g, grad_scale),
+            BCE_WITH_LOGITS if d.is_none() => super::fast::bce_with_logits(&BceWithLogits, a, b, g, grad_scale).filter(|s| s.is_finite()),
+            KL_DIV if grad2_out.is_none() => via::<_, 4, 4>(&KlDiv { log_target: p[0] != 0.0 }, a, b, None, g, grad_scale),
+            SIGMOID_FOCAL => via::<_, 1, 1>(&SigmoidFocal { alpha: p[0], gamma: p[1] }, a, b, None, g, grad_scale),
+            SOFT_MARGIN => via::<_, 2, 2>(&SoftMargin, a, b, None, g, grad_scale),
+            MULTILABEL_SOFT_MARGIN if grad2_out.is_none() => via::<_, 2, 2>(&MultilabelSoftMargin, a, b, d, g, grad_scale),
             _ => None,
         };
         if let Some(sum) = fast {

@@ -1,7 +1,9 @@
 //! Fast paths of the hottest element-wise losses for their common case: two
-//! inputs (no weight, no pos_weight) and no per-element loss output (the
-//! "mean" and "sum" reductions), on wasm SIMD128 only. MSE, L1 and
-//! BCE-with-logits; the general path (losses/elementwise.rs over
+//! inputs (no weight, no pos_weight; a cycled class weight for
+//! MultiLabelSoftMargin) and no per-element loss output (the "mean" and
+//! "sum" reductions), on wasm SIMD128 only. MSE, L1 and BCE-with-logits
+//! with four-lane formulas of their own; KLDiv, SoftMargin, focal and
+//! MultiLabelSoftMargin with their shared formula (`Via`); the general path (losses/elementwise.rs over
 //! pointwise.rs) stays the reference for every other case, and its scalar
 //! formula computes the tails here, so the maths is written once.
 //!
@@ -19,7 +21,7 @@
 //! - BCE-with-logits without weights needs neither the weight nor the
 //!   pos_weight multiplications nor their per-chunk loads.
 
-use super::pointwise::{run_scalar, Formula, Inputs, Outputs};
+use super::pointwise::{run_scalar, Cycled, Formula, Inputs, Outputs};
 use crate::simd::lanes::Four;
 use crate::simd::v::{self, splat};
 use core::arch::wasm32::*;
@@ -60,18 +62,28 @@ trait Fast4 {
     /// latency until the registers run out (16 on x64).
     const STEP: usize;
     const STEP_GRAD: usize;
-    fn eval4(&self, m: Masks, x: v128, y: v128, scale: v128) -> (v128, v128);
+    /// `w`: four lanes of the cycled input d (1 when absent).
+    fn eval4(&self, m: Masks, x: v128, y: v128, w: v128, scale: v128) -> (v128, v128);
 }
 
 /// Σ loss over the chunks of 4 of a, b (b and, when `G`, g have a's
 /// length): S chunks per iteration with S accumulators, the scaled
 /// gradient into `g` when `G`.
 #[inline(always)]
-fn body<F: Fast4, const G: bool, const S: usize>(f: &F, a: &[[f32; 4]], b: &[[f32; 4]], g: &mut [[f32; 4]], scale: f32) -> f64 {
+fn body<F: Fast4, const G: bool, const S: usize>(
+    f: &F,
+    a: &[[f32; 4]],
+    b: &[[f32; 4]],
+    d: Option<&[f32]>,
+    g: &mut [[f32; 4]],
+    scale: f32,
+) -> f64 {
     let m = Masks::new();
     let s = splat(scale);
-    let one = |x: &[f32; 4], y: &[f32; 4], o: Option<&mut [f32; 4]>| -> v128 {
-        let (l, d) = f.eval4(m, v::load(x), v::load(y), s);
+    let mut dc = d.map(Cycled::new);
+    let mut one = |x: &[f32; 4], y: &[f32; 4], o: Option<&mut [f32; 4]>| -> v128 {
+        let w = dc.as_mut().map_or(splat(1.0), Cycled::next4);
+        let (l, d) = f.eval4(m, v::load(x), v::load(y), w, s);
         if let Some(o) = o {
             v::store(o, d);
         }
@@ -117,7 +129,7 @@ impl Fast4 for Mse {
     const STEP: usize = 4;
     const STEP_GRAD: usize = 4;
     #[inline(always)]
-    fn eval4(&self, _: Masks, x: v128, y: v128, s2: v128) -> (v128, v128) {
+    fn eval4(&self, _: Masks, x: v128, y: v128, _: v128, s2: v128) -> (v128, v128) {
         let d = f32x4_sub(x, y);
         (f32x4_mul(d, d), f32x4_mul(d, s2))
     }
@@ -130,7 +142,7 @@ impl Fast4 for L1 {
     const STEP: usize = 4;
     const STEP_GRAD: usize = 4;
     #[inline(always)]
-    fn eval4(&self, m: Masks, x: v128, y: v128, s: v128) -> (v128, v128) {
+    fn eval4(&self, m: Masks, x: v128, y: v128, _: v128, s: v128) -> (v128, v128) {
         let d = f32x4_sub(x, y);
         let ad = v128_and(d, m.abs);
         let g = v128_and(v128_xor(v128_and(d, m.sign), s), f32x4_gt(ad, splat(0.0)));
@@ -149,7 +161,7 @@ impl Fast4 for BceWithLogits {
     const STEP: usize = 4;
     const STEP_GRAD: usize = 3;
     #[inline(always)]
-    fn eval4(&self, m: Masks, x: v128, y: v128, s: v128) -> (v128, v128) {
+    fn eval4(&self, m: Masks, x: v128, y: v128, _: v128, s: v128) -> (v128, v128) {
         let e = v::exp(v128_or(x, m.sign));
         let big_l = v::log1p_unit(e);
         let r = f32x4_div(splat(1.0), f32x4_add(splat(1.0), e));
@@ -167,53 +179,74 @@ impl Fast4 for BceWithLogits {
 /// path); None for a broken length contract (the general path then
 /// answers), and without a gradient unless `FWD`.
 #[inline(always)]
-fn run<F: Fast4, G: Formula, const FWD: bool>(fast: &F, scale4: f32, general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
+#[allow(clippy::too_many_arguments)]
+fn run<F: Fast4, G: Formula, const FWD: bool>(
+    fast: &F,
+    scale4: f32,
+    general: &G,
+    a: &[f32],
+    b: &[f32],
+    d: Option<&[f32]>,
+    grad: Option<&mut [f32]>,
+    grad_scale: f32,
+) -> Option<f64> {
     let n = a.len();
     let b = b.get(..n)?;
+    if d.is_some_and(|d| d.is_empty()) {
+        return None;
+    }
     let (ac, at) = a.as_chunks::<4>();
     let (bc, bt) = b.as_chunks::<4>();
     let (body, gt) = match grad {
         Some(g) => {
             let (gc, gt) = g.get_mut(..n)?.as_chunks_mut::<4>();
-            (steps::<F, true>(fast, ac, bc, gc, scale4), Some(gt))
+            (steps::<F, true>(fast, ac, bc, d, gc, scale4), Some(gt))
         }
-        None if FWD => (steps::<F, false>(fast, ac, bc, &mut [], scale4), None),
+        None if FWD => (steps::<F, false>(fast, ac, bc, d, &mut [], scale4), None),
         None => return None,
     };
-    let tail = Inputs { a: at, b: bt, c: None, d: None };
+    // The tail's d: the cycle continued from element n − tail (≤ 3 values).
+    let mut dt = [0.0f32; 3];
+    let dt = d.map(|d| {
+        for (j, v) in dt.iter_mut().enumerate().take(at.len()) {
+            *v = d.get((n - at.len() + j) % d.len()).copied().unwrap_or(f32::NAN);
+        }
+        &dt[..at.len()]
+    });
+    let tail = Inputs { a: at, b: bt, c: None, d: dt };
     Some(body + run_scalar(general, tail, Outputs { loss: None, grad: gt, grad2: None }, grad_scale))
 }
 
 /// `body` with F's step.
 #[inline(always)]
-fn steps<F: Fast4, const G: bool>(f: &F, a: &[[f32; 4]], b: &[[f32; 4]], g: &mut [[f32; 4]], scale: f32) -> f64 {
+fn steps<F: Fast4, const G: bool>(f: &F, a: &[[f32; 4]], b: &[[f32; 4]], d: Option<&[f32]>, g: &mut [[f32; 4]], scale: f32) -> f64 {
     match if G { F::STEP_GRAD } else { F::STEP } {
-        4 => body::<F, G, 4>(f, a, b, g, scale),
-        3 => body::<F, G, 3>(f, a, b, g, scale),
-        2 => body::<F, G, 2>(f, a, b, g, scale),
-        _ => body::<F, G, 1>(f, a, b, g, scale),
+        4 => body::<F, G, 4>(f, a, b, d, g, scale),
+        3 => body::<F, G, 3>(f, a, b, d, g, scale),
+        2 => body::<F, G, 2>(f, a, b, d, g, scale),
+        _ => body::<F, G, 1>(f, a, b, d, g, scale),
     }
 }
 
 /// MSE over a, b: Σ (a − b)², grad_scale·2(a − b) into `grad`.
 #[inline(never)]
 pub(crate) fn mse<G: Formula>(general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
-    run::<_, _, true>(&Mse, 2.0 * grad_scale, general, a, b, grad, grad_scale)
+    run::<_, _, true>(&Mse, 2.0 * grad_scale, general, a, b, None, grad, grad_scale)
 }
 
 /// L1 over a, b: Σ |a − b|, grad_scale·sign(a − b) into `grad`.
 #[inline(never)]
 pub(crate) fn l1<G: Formula>(general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
-    run::<_, _, true>(&L1, grad_scale, general, a, b, grad, grad_scale)
+    run::<_, _, true>(&L1, grad_scale, general, a, b, None, grad, grad_scale)
 }
 
 /// BCE-with-logits without weights over a, b: Σ loss, grad_scale·∂a into `grad`.
 #[inline(never)]
 pub(crate) fn bce_with_logits<G: Formula>(general: &G, a: &[f32], b: &[f32], grad: Option<&mut [f32]>, grad_scale: f32) -> Option<f64> {
-    run::<_, _, true>(&BceWithLogits, grad_scale, general, a, b, grad, grad_scale)
+    run::<_, _, true>(&BceWithLogits, grad_scale, general, a, b, None, grad, grad_scale)
 }
 
-/// Any two-input formula of elementwise.rs on this loop, unchanged (no mask
+/// Any formula of elementwise.rs over a, b (and d) on this loop, unchanged (no mask
 /// tricks): the loop's unrolling and its fixed outputs are what it gains.
 /// `S`, `SG`: chunks per iteration without and with the gradient.
 struct Via<'a, F, const S: usize, const SG: usize>(&'a F);
@@ -221,24 +254,24 @@ impl<F: Formula, const S: usize, const SG: usize> Fast4 for Via<'_, F, S, SG> {
     const STEP: usize = S;
     const STEP_GRAD: usize = SG;
     #[inline(always)]
-    fn eval4(&self, _: Masks, x: v128, y: v128, s: v128) -> (v128, v128) {
-        let one = Four::<true>(splat(1.0));
-        let (l, g, _) = self.0.eval(Four::<true>(x), Four(y), one, one);
+    fn eval4(&self, _: Masks, x: v128, y: v128, w: v128, s: v128) -> (v128, v128) {
+        let (l, g, _) = self.0.eval(Four::<true>(x), Four(y), Four(splat(1.0)), Four(w));
         (l.0, f32x4_mul(g.0, s))
     }
 }
 
-/// A two-input formula over a, b on this loop (no second gradient): Σ loss,
-/// grad_scale·∂a into `grad`. `S`, `SG` as in `Via`. With the gradient
-/// only (None without: the general path then runs); each instantiation
-/// costs a few KiB of module.
+/// A formula over a, b and optionally the cycled d (its fourth input; no c,
+/// no second gradient) on this loop: Σ loss, grad_scale·∂a into `grad`.
+/// `S`, `SG` as in `Via`. With the gradient only (None without: the general
+/// path then runs); each instantiation costs a few KiB of module.
 #[inline(never)]
 pub(crate) fn via<G: Formula, const S: usize, const SG: usize>(
     general: &G,
     a: &[f32],
     b: &[f32],
+    d: Option<&[f32]>,
     grad: Option<&mut [f32]>,
     grad_scale: f32,
 ) -> Option<f64> {
-    run::<_, _, false>(&Via::<G, S, SG>(general), grad_scale, general, a, b, grad, grad_scale)
+    run::<_, _, false>(&Via::<G, S, SG>(general), grad_scale, general, a, b, d, grad, grad_scale)
 }

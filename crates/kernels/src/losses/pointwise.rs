@@ -253,7 +253,7 @@ fn body_once<F: Formula>(
 ) -> f64 {
     let n = ins.a.len();
     let scale = splat(grad_scale);
-    let mut d = ins.d.map(|d| Cycled { d, k: 0 });
+    let mut d = ins.d.map(Cycled::new);
     let lanes = |x: v128| {
         let mut a = [0.0f32; 4];
         v::store(&mut a, x);
@@ -308,13 +308,18 @@ fn body_once<F: Formula>(
 /// a multiple of 4, e.g. 100 classes), else one by one. A class weight
 /// gathered lane by lane cost MultiLabelSoftMargin a third of its time.
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-struct Cycled<'a> {
+pub(crate) struct Cycled<'a> {
     d: &'a [f32],
     k: usize,
 }
 
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-impl Cycled<'_> {
+impl<'a> Cycled<'a> {
+    #[inline(always)]
+    pub(crate) fn new(d: &'a [f32]) -> Self {
+        Cycled { d, k: 0 }
+    }
+
     #[inline(always)]
     fn next1(&mut self) -> f32 {
         let v = self.d.get(self.k).copied().unwrap_or(f32::NAN);
@@ -326,7 +331,7 @@ impl Cycled<'_> {
     }
 
     #[inline(always)]
-    fn next4(&mut self) -> v128 {
+    pub(crate) fn next4(&mut self) -> v128 {
         match self.d.get(self.k..self.k + 4).and_then(|c| <&[f32; 4]>::try_from(c).ok()) {
             Some(c) => {
                 self.k += 4;
