@@ -66,10 +66,10 @@ pub fn elementwise_loss_fwd_bwd(
             MSE => super::fast::mse(&Mse, a, b, g, grad_scale),
             L1 => super::fast::l1(&L1Loss, a, b, g, grad_scale),
             BCE_WITH_LOGITS if d.is_none() => super::fast::bce_with_logits(&BceWithLogits, a, b, g, grad_scale).filter(|s| s.is_finite()),
-            KL_DIV if grad2_out.is_none() => via::<_, 4, 4>(&KlDiv { log_target: p[0] != 0.0 }, a, b, None, g, grad_scale),
-            SIGMOID_FOCAL => via::<_, 1, 1>(&SigmoidFocal { alpha: p[0], gamma: p[1] }, a, b, None, g, grad_scale),
-            SOFT_MARGIN => via::<_, 2, 2>(&SoftMargin, a, b, None, g, grad_scale),
-            MULTILABEL_SOFT_MARGIN if grad2_out.is_none() => via::<_, 2, 2>(&MultilabelSoftMargin, a, b, d, g, grad_scale),
+            KL_DIV if grad2_out.is_none() && p[0] == 0.0 => via::<_, 4, 4, false>(&KlDivProbabilities, a, b, None, g, grad_scale),
+            SIGMOID_FOCAL => via::<_, 1, 1, false>(&SigmoidFocal { alpha: p[0], gamma: p[1] }, a, b, None, g, grad_scale),
+            SOFT_MARGIN => via::<_, 2, 2, false>(&SoftMargin, a, b, None, g, grad_scale),
+            MULTILABEL_SOFT_MARGIN if grad2_out.is_none() => via::<_, 2, 2, true>(&MultilabelSoftMargin, a, b, d, g, grad_scale),
             _ => None,
         };
         if let Some(sum) = fast {
@@ -286,6 +286,20 @@ impl Formula for KlDiv {
             let loss = L::select(is_zero, zero.sub(t.mul(x)), t.mul(lt.sub(x)));
             (loss, t.neg(), L::select(is_zero, zero, lt.add(k(1.0)).sub(x)))
         }
+    }
+}
+
+/// KLDiv with probability targets (log_target false) fixed at compile time,
+/// for the fast loop: with the flag read at run time both branches stayed
+/// in its loop (KLDiv 1.8 → 2.7 ns/element).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+struct KlDivProbabilities;
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+impl Formula for KlDivProbabilities {
+    const SECOND: bool = true;
+    #[inline(always)]
+    fn eval<L: Lane>(&self, x: L, t: L, c: L, d: L) -> (L, L, L) {
+        KlDiv { log_target: false }.eval(x, t, c, d)
     }
 }
 

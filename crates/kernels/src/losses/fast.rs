@@ -3,9 +3,10 @@
 //! MultiLabelSoftMargin) and no per-element loss output (the "mean" and
 //! "sum" reductions), on wasm SIMD128 only. MSE, L1 and BCE-with-logits
 //! with four-lane formulas of their own; KLDiv, SoftMargin, focal and
-//! MultiLabelSoftMargin with their shared formula (`Via`); the general path (losses/elementwise.rs over
-//! pointwise.rs) stays the reference for every other case, and its scalar
-//! formula computes the tails here, so the maths is written once.
+//! MultiLabelSoftMargin with their shared formula (`Via`). The general
+//! path (losses/elementwise.rs over pointwise.rs) stays the reference for
+//! every other case, and its scalar formula computes the tails here, so
+//! the maths is written once.
 //!
 //! Compiled for wasm32 + simd128 only (see losses/mod.rs).
 //!
@@ -262,10 +263,12 @@ impl<F: Formula, const S: usize, const SG: usize> Fast4 for Via<'_, F, S, SG> {
 
 /// A formula over a, b and optionally the cycled d (its fourth input; no c,
 /// no second gradient) on this loop: Σ loss, grad_scale·∂a into `grad`.
-/// `S`, `SG` as in `Via`. With the gradient only (None without: the general
-/// path then runs); each instantiation costs a few KiB of module.
+/// `S`, `SG` as in `Via`; d is read only with `D` (known at compile time:
+/// the cycled input's state in the loop cost KLDiv a third of its speed).
+/// With the gradient only (None without: the general path then runs); each
+/// instantiation costs a few KiB of module.
 #[inline(never)]
-pub(crate) fn via<G: Formula, const S: usize, const SG: usize>(
+pub(crate) fn via<G: Formula, const S: usize, const SG: usize, const D: bool>(
     general: &G,
     a: &[f32],
     b: &[f32],
@@ -273,5 +276,6 @@ pub(crate) fn via<G: Formula, const S: usize, const SG: usize>(
     grad: Option<&mut [f32]>,
     grad_scale: f32,
 ) -> Option<f64> {
+    let d = if D { d } else { None };
     run::<_, _, false>(&Via::<G, S, SG>(general), grad_scale, general, a, b, d, grad, grad_scale)
 }

@@ -8,7 +8,8 @@
 //!   Huber, SmoothL1, KLDiv, PoissonNLL, GaussianNLL, SoftMargin,
 //!   HingeEmbedding, MarginRanking, sigmoid focal, MultiLabelSoftMargin), one formula each over
 //!   `Lane`, run by pointwise.rs behind one coded export; fast.rs: the
-//!   common case of MSE, L1 and BCE-with-logits on their own wasm loop;
+//!   common case (no per-element output) of MSE, L1, BCE-with-logits,
+//!   KLDiv, SoftMargin, focal and MultiLabelSoftMargin on a wasm loop of its own;
 //! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
 //!   losses over (n, C, inner) rows and class-index targets;
 //! - ctc_loss.rs: CTC's forward and backward recursions in log space;
