@@ -115,3 +115,39 @@ describe("TripletMarginLoss: the fused kernel for every p equals the loss compos
     });
   });
 });
+
+describe("TripletMarginLoss: each input's gradient on its own (found by the differential fuzzer)", () => {
+  test.each(BACKENDS)("%s: only the anchor, only the positive, only the negative requiring grad give the same gradient as all three", (backend) => {
+    withBackend(backend, () => {
+      for (const p of [2, 3, 1.5]) {
+        const data = [21, 22, 23].map((seed) => nx.randn([6, 9], { seed }));
+        const gradsWith = (wanted: boolean[]) => {
+          const ts = data.map((t, k) => new nx.Tensor(t.data, { shape: t.shape, requiresGrad: wanted[k] }));
+          new nx.TripletMarginLoss({ p, swap: true })(ts[0], ts[1], ts[2]).backward();
+          return ts.map((t) => (t.grad === null ? null : Array.from(t.grad.data)));
+        };
+        const all = gradsWith([true, true, true]);
+        for (let k = 0; k < 3; k++) {
+          const alone = gradsWith([0, 1, 2].map((j) => j === k))[k]!;
+          expect(alone.some((v) => v !== 0), `${backend} p=${p} input ${k} has a gradient`).toBe(true);
+          expect(alone, `${backend} p=${p} input ${k} alone`).toEqual(all[k]);
+        }
+      }
+    });
+  });
+
+  test.each(BACKENDS)("%s: the negative's gradient is computed, not −(∂a + ∂p): exact where they nearly cancel", (backend) => {
+    withBackend(backend, () => {
+      // In the first feature the negative's gradient (≈ −1e-4) is tiny next to the anchor's and the
+      // positive's (≈ ∓1): formed as −(∂a + ∂p) it would keep only ~3 digits (float32 spacing at 1).
+      const a = new nx.Tensor([[0, 0, 0]], { requiresGrad: true });
+      const q = new nx.Tensor([[1000, 0, 0]], { requiresGrad: true });
+      const r = new nx.Tensor([[1e-4, 1, 0]], { requiresGrad: true });
+      new nx.TripletMarginLoss({ eps: 0 })(a, q, r).backward();
+      // ∂loss/∂r = −∂‖a − r‖/∂r = (a − r)/‖a − r‖, in float64.
+      const [r0, r1] = [Math.fround(1e-4), 1];
+      const nrm = Math.hypot(r0, r1);
+      expectClose(Array.from(r.grad!.data), [-r0 / nrm, -r1 / nrm, 0], { rtol: 1e-6, atol: 0 }, `${backend} negative's gradient`);
+    });
+  });
+});
