@@ -151,3 +151,21 @@ describe("TripletMarginLoss: each input's gradient on its own (found by the diff
     });
   });
 });
+
+describe("p < 1 at a zero coordinate (found by the differential fuzzer)", () => {
+  test.each(BACKENDS)("%s: the norm's and the triplet's gradient there is 0, as PyTorch's (|0|^(p−1) = ∞ masked)", (backend) => {
+    withBackend(backend, () => {
+      // torch: torch.tensor([0., 1., -2.]).norm(0.5) → grad [0, 2.4142, −1.7071].
+      const x = new nx.Tensor([0, 1, -2], { requiresGrad: true });
+      x.norm(0.5).backward();
+      expectClose(Array.from(x.grad!.data), [0, 2.4142135, -1.7071068], TOL, `${backend} norm(0.5) grad`);
+      // torch: triplet_margin_loss(a=[[1, 2]], p=[[1, 3]], n=[[5, 5]], p=0.5, eps=0, margin=20) → 7.0718,
+      // a.grad [1.8660, 1.1547] (a − p has a zero coordinate: its share there is 0).
+      const a = new nx.Tensor([[1, 2]], { requiresGrad: true });
+      const loss = new nx.TripletMarginLoss({ p: 0.5, eps: 0, margin: 20 })(a, new nx.Tensor([[1, 3]]), new nx.Tensor([[5, 5]]));
+      loss.backward();
+      expectClose(loss.item(), 7.071796417236328, TOL, `${backend} triplet p 0.5 loss`);
+      expectClose(Array.from(a.grad!.data), [1.8660254, 1.1547005], TOL, `${backend} triplet p 0.5 grad`);
+    });
+  });
+});

@@ -75,3 +75,16 @@ describe("CTCLoss: an empty batch (found by the differential fuzzer)", () => {
     });
   });
 });
+
+describe("CTCLoss: no possible alignment (found by the differential fuzzer)", () => {
+  test.each(BACKENDS)("%s: loss ∞ and every gradient entry NaN within the input length, as PyTorch", (backend) => {
+    withBackend(backend, () => {
+      // Targets [1, 1] need a blank between the repeats: 3 frames, and there are 2.
+      const lp = new nx.Tensor(new Array(2 * 1 * 3).fill(Math.log(1 / 3)), { shape: [2, 1, 3], requiresGrad: true });
+      const loss = new nx.CTCLoss({ reduction: "sum" })(lp, new nx.Tensor([[1, 1]]), [2], [2]);
+      expect(loss.item()).toBe(Infinity);
+      loss.backward();
+      expect(Array.from(lp.grad!.data).every(Number.isNaN)).toBe(true);
+    });
+  });
+});

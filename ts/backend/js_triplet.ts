@@ -59,7 +59,8 @@ export const tripletGeneralP: Backend["tripletMarginFwdBwd"] = (a, q, r, n, d, p
     });
     const dnorm = (j: number, i: number) => {
       const v = pairs[j][0][o + i] - pairs[j][1][o + i] + e;
-      if (norms[j] === 0) return 0;
+      // A zero coordinate gets 0, also for p < 1 where |v|^(p−1) is ∞ (torch masks it).
+      if (norms[j] === 0 || v === 0) return 0;
       if (p === Infinity) return Math.abs(v) === norms[j] ? sign(v) * scale[j] : 0;
       return sign(v) * Math.abs(v) ** (p - 1) * scale[j];
     };

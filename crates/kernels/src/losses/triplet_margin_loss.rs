@@ -124,7 +124,8 @@ fn general_norms(a: &[f32], q: &[f32], r: &[f32], eps: f32, p: f32) -> [f32; 3] 
 /// k/ties for p = ∞), formed once per row by `dnorm_scale`.
 #[inline(always)]
 fn general_dnorm(v: f32, norm: f32, p: f32, inv: f32) -> f32 {
-    if norm == 0.0 {
+    // A zero coordinate gets 0, also for p < 1 where |v|^(p−1) is ∞ (torch masks it).
+    if norm == 0.0 || v == 0.0 {
         return 0.0;
     }
     let s: f32 = if v > 0.0 { 1.0 } else if v < 0.0 { -1.0 } else { 0.0 };
