@@ -38,6 +38,7 @@ const FILES: Record<string, string> = {
   CosineEmbeddingLoss: "cosine_embedding_loss.json",
   TripletMarginLoss: "triplet_margin_loss.json",
   TripletMarginWithDistanceLoss: "triplet_margin_with_distance_loss.json",
+  CTCLoss: "ctc_loss.json",
 };
 const RTOL = 1e-9;
 /**

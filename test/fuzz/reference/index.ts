@@ -21,6 +21,7 @@ import { multiLabelSoftMarginLoss } from "./multilabel_soft_margin_loss";
 import { cosineEmbeddingLoss } from "./cosine_embedding_loss";
 import { tripletMarginLoss } from "./triplet_margin_loss";
 import { tripletMarginWithDistanceLoss } from "./triplet_margin_with_distance_loss";
+import { ctcLoss } from "./ctc_loss";
 
 export const REFERENCES: readonly LossReference[] = [
   mseLoss,
@@ -44,6 +45,7 @@ export const REFERENCES: readonly LossReference[] = [
   cosineEmbeddingLoss,
   tripletMarginLoss,
   tripletMarginWithDistanceLoss,
+  ctcLoss,
 ];
 
 export function referenceFor(loss: string): LossReference {
