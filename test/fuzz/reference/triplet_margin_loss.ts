@@ -127,11 +127,12 @@ export function tripletVjp(c: FuzzCase, o: TripletOptions, u: number[]): Vjp {
     const near = o.swap && row.dn !== row.ds && Math.abs(row.dn - row.ds) <= TIE_BAND * (row.mn + row.ms);
     const wn = row.dn < row.ds && !near ? 1 : row.dn === row.ds || near ? 0.5 : 0;
     if (near) {
+      // Either side is half the difference away from the halves: twice that, so no rounding fails it.
       for (let k = 0; k < D; k++) {
         const [gn, gs] = [row.gn[k], row.gs[k]];
-        mags[0][r * D + k] += (0.5 * Math.abs(w * gn)) / RTOL;
-        mags[1][r * D + k] += (0.5 * Math.abs(w * gs)) / RTOL;
-        mags[2][r * D + k] += (0.5 * Math.abs(w * (gn - gs))) / RTOL;
+        mags[0][r * D + k] += Math.abs(w * gn) / RTOL;
+        mags[1][r * D + k] += Math.abs(w * gs) / RTOL;
+        mags[2][r * D + k] += Math.abs(w * (gn - gs)) / RTOL;
       }
     }
     if (wn > 0) {
