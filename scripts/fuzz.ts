@@ -45,6 +45,13 @@ function tags(c: FuzzCase): string[] {
     out.push(`input ndim ${c.input.shape.length}`);
     if (c.input.shape[c.input.shape.length === 1 ? 0 : 1] === 1) out.push("C = 1");
   }
+  if (c.loss === "CTCLoss") {
+    out.push(c.input.shape.length === 2 ? "unbatched" : c.target.shape.length === 2 ? "padded targets" : "concatenated targets");
+    if (c.extraArrays?.[0]) out.push("lengths as arrays");
+    const tl = c.extra![1].data;
+    if (tl.some((l) => l === 0)) out.push("a target of length 0");
+  }
+  if (c.loss === "TripletMarginLoss") out.push(`p ${c.options.p ?? 2}`);
   if (c.input.data.length === 0) out.push("size 0");
   if (c.longRow >= LONG_ROW) out.push("row ≥ 1e4");
   if (c.targetGrad) out.push("target gradient");
@@ -59,7 +66,7 @@ function report(c: FuzzCase, index: number, backend: string, problems: string[])
     console.log(reproSnippet(c, seed, index));
   } else {
     mkdirSync("fuzz-failures", { recursive: true });
-    const file = `fuzz-failures/seed-${seed}-case-${index}.json`;
+    const file = `fuzz-failures/seed-${seed}-case-${index}${lossName === undefined ? "" : `-${lossName}`}.json`;
     writeFileSync(file, JSON.stringify(c));
     console.log(`  inputs: ${file} (a FuzzCase: checkCase(JSON.parse(...), "${backend}") in test/fuzz/run.ts)`);
   }

@@ -13,6 +13,21 @@ import { expected } from "./reference/reduction";
 const SEED = 20261130;
 const CASES = 300;
 
+/**
+ * Cases of this slice that fail for a diagnosed library bug, left to the
+ * kernels' owners (repros in the fuzzer's report): on the listed backends
+ * they must still fail, and nothing else may — a fix makes the test say
+ * which entry to drop.
+ */
+const MLM_TIE =
+  "MultiLabelMarginLoss rounds z = 1 − (x_j − x_i) where PyTorch rounds (1 − x_j) + x_i: at a float32 tie (PyTorch's z = 0, no gradient) the library's z > 0 takes a gradient of 1/C";
+const KNOWN: Record<number, { backends: string[]; issue: string }> = {
+  38: { backends: ["js", "wasm-simd"], issue: MLM_TIE },
+  60: { backends: ["js", "wasm-simd"], issue: MLM_TIE },
+  170: { backends: ["js", "wasm-simd"], issue: MLM_TIE },
+  192: { backends: ["js", "wasm-simd"], issue: MLM_TIE },
+};
+
 describe("differential fuzz, fast slice", () => {
   test(`${CASES} cases of seed ${SEED} on ${BACKENDS.join(" and ")} match the float64 reference`, () => {
     const failures: string[] = [];
@@ -21,7 +36,10 @@ describe("differential fuzz, fast slice", () => {
       const want = expected(referenceFor(c.loss), c);
       for (const backend of BACKENDS) {
         const { problems } = checkCase(c, backend, want);
-        if (problems.length > 0) {
+        const known = KNOWN[i]?.backends.includes(backend) ? KNOWN[i].issue : null;
+        if (known !== null) {
+          if (problems.length === 0) failures.push(`case ${i} (${c.loss}, ${backend}) passes now: drop it from KNOWN (${known})`);
+        } else if (problems.length > 0) {
           const size = c.input.data.length;
           failures.push(
             `case ${i} (${c.loss}, ${backend}, input [${c.input.shape}], ${JSON.stringify(c.options).slice(0, 200)}):\n  ` +

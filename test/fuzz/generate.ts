@@ -134,3 +134,28 @@ export function regressionPair(rng: Rng, n: number): { x: number[]; y: number[];
   const y = chance(rng, 0.5) ? x.map((v, i) => (i % 7 === 3 ? v : f32(v + scale * 0.01 * (rng() - 0.5)))) : normals(rng, n, scale);
   return { x, y, scale };
 }
+
+/**
+ * A shape (N, D) or (D) for the row losses (MultiMargin, MultiLabel…,
+ * CosineEmbedding, Triplet…): a batch of N rows of D classes or features;
+ * "kdim" is the unbatched (D). "long" gives rows of 1e4–1e5, or with
+ * `longBatch` (a loss whose cost grows faster than D) many short rows.
+ * `emptyRows` false: never a 0-length row (PyTorch rejects D = 0).
+ */
+export function rowShape(rng: Rng, size: SizeClass, o: { emptyRows?: boolean; longBatch?: boolean } = {}): number[] {
+  switch (size) {
+    case "empty":
+      return chance(rng, 0.5) || o.emptyRows === false ? [0, int(rng, 1, 5)] : [int(rng, 1, 4), 0];
+    case "tiny":
+      return chance(rng, 0.3) ? [int(rng, 1, 6)] : [int(rng, 1, 3), int(rng, 1, 6)];
+    case "small":
+      return [int(rng, 1, 12), int(rng, 1, 16)];
+    case "medium":
+      return [int(rng, 1, 64), int(rng, 10, 120)];
+    case "long":
+      if (o.longBatch) return [logInt(rng, 1e3, 1e4), int(rng, 1, 6)];
+      return chance(rng, 0.3) ? [logInt(rng, 1e4, 1e5)] : [int(rng, 1, 3), logInt(rng, 1e4, 1e5)];
+    case "kdim":
+      return [int(rng, 1, 40)];
+  }
+}

@@ -65,14 +65,15 @@ export function runCase(c: FuzzCase, backend: BackendName): Actual {
     nx.tidy(() => {
       const input = tensor(c.input, true);
       const target = tensor(c.target, c.targetGrad);
-      const extra = (c.extra ?? []).map((p, k) => tensor(p, c.extraGrad?.[k] ?? false));
+      const extra = (c.extra ?? []).map((p, k) => (c.extraArrays?.[k] ? p.data : tensor(p, c.extraGrad?.[k] ?? false)));
       const options = Object.fromEntries(Object.entries(c.options).map(([k, v]) => [k, isPlain(v) ? tensor(v) : v]));
-      const Loss = (nx as unknown as Record<string, new (o: unknown) => (...args: nx.Tensor[]) => nx.Tensor>)[c.loss];
+      const Loss = (nx as unknown as Record<string, new (o: unknown) => (...args: (nx.Tensor | number[])[]) => nx.Tensor>)[c.loss];
       const out = new Loss(options)(input, target, ...extra);
       if (c.upstream !== null) out.backward(new nx.Tensor(c.upstream, { shape: out.shape }));
       else out.backward();
       // Leaf gradients outlive nx.tidy (as in training): free them here.
-      const copy = (t: nx.Tensor) => {
+      const copy = (t: nx.Tensor | number[]) => {
+        if (Array.isArray(t)) return null;
         const g = t.grad;
         if (g === null) return null;
         const values = Array.from(g.data);
@@ -159,8 +160,10 @@ export function reproSnippet(c: FuzzCase, seed: number, index: number): string {
   const opts = Object.entries(c.options)
     .map(([k, v]) => `${k}: ${isPlain(v) ? `new nx.Tensor(${JSON.stringify(v.data)}, { shape: ${JSON.stringify(v.shape)} })` : JSON.stringify(v)}`)
     .join(", ");
-  const extra = (c.extra ?? []).map(
-    (p, k) => `const arg${k + 3} = new nx.Tensor(${JSON.stringify(p.data)}, { shape: ${JSON.stringify(p.shape)}, requiresGrad: ${c.extraGrad?.[k] ?? false} });`,
+  const extra = (c.extra ?? []).map((p, k) =>
+    c.extraArrays?.[k]
+      ? `const arg${k + 3} = ${JSON.stringify(p.data)};`
+      : `const arg${k + 3} = new nx.Tensor(${JSON.stringify(p.data)}, { shape: ${JSON.stringify(p.shape)}, requiresGrad: ${c.extraGrad?.[k] ?? false} });`,
   );
   const args = ["input", "target", ...extra.map((_, k) => `arg${k + 3}`)].join(", ");
   const backward = c.upstream === null ? "out.backward();" : `out.backward(new nx.Tensor(${JSON.stringify(c.upstream)}, { shape: out.shape }));`;

@@ -108,3 +108,57 @@ describe("TripletMarginLoss: the fused kernel for every p equals the loss compos
     });
   });
 });
+
+describe("TripletMarginLoss: each input's gradient on its own (found by the differential fuzzer)", () => {
+  test.each(BACKENDS)("%s: only the anchor, only the positive, only the negative requiring grad give the same gradient as all three", (backend) => {
+    withBackend(backend, () => {
+      for (const p of [2, 3, 1.5]) {
+        const data = [21, 22, 23].map((seed) => nx.randn([6, 9], { seed }));
+        const gradsWith = (wanted: boolean[]) => {
+          const ts = data.map((t, k) => new nx.Tensor(t.data, { shape: t.shape, requiresGrad: wanted[k] }));
+          new nx.TripletMarginLoss({ p, swap: true })(ts[0], ts[1], ts[2]).backward();
+          return ts.map((t) => (t.grad === null ? null : Array.from(t.grad.data)));
+        };
+        const all = gradsWith([true, true, true]);
+        for (let k = 0; k < 3; k++) {
+          const alone = gradsWith([0, 1, 2].map((j) => j === k))[k]!;
+          expect(alone.some((v) => v !== 0), `${backend} p=${p} input ${k} has a gradient`).toBe(true);
+          expect(alone, `${backend} p=${p} input ${k} alone`).toEqual(all[k]);
+        }
+      }
+    });
+  });
+
+  test.each(BACKENDS)("%s: the negative's gradient is computed, not −(∂a + ∂p): exact where they nearly cancel", (backend) => {
+    withBackend(backend, () => {
+      // In the first feature the negative's gradient (≈ −1e-4) is tiny next to the anchor's and the
+      // positive's (≈ ∓1): formed as −(∂a + ∂p) it would keep only ~3 digits (float32 spacing at 1).
+      const a = new nx.Tensor([[0, 0, 0]], { requiresGrad: true });
+      const q = new nx.Tensor([[1000, 0, 0]], { requiresGrad: true });
+      const r = new nx.Tensor([[1e-4, 1, 0]], { requiresGrad: true });
+      new nx.TripletMarginLoss({ eps: 0 })(a, q, r).backward();
+      // ∂loss/∂r = −∂‖a − r‖/∂r = (a − r)/‖a − r‖, in float64.
+      const [r0, r1] = [Math.fround(1e-4), 1];
+      const nrm = Math.hypot(r0, r1);
+      expectClose(Array.from(r.grad!.data), [-r0 / nrm, -r1 / nrm, 0], { rtol: 1e-6, atol: 0 }, `${backend} negative's gradient`);
+    });
+  });
+});
+
+describe("p < 1 at a zero coordinate (found by the differential fuzzer)", () => {
+  test.each(BACKENDS)("%s: the norm's and the triplet's gradient there is 0, as PyTorch's (|0|^(p−1) = ∞ masked)", (backend) => {
+    withBackend(backend, () => {
+      // torch: torch.tensor([0., 1., -2.]).norm(0.5) → grad [0, 2.4142, −1.7071].
+      const x = new nx.Tensor([0, 1, -2], { requiresGrad: true });
+      x.norm(0.5).backward();
+      expectClose(Array.from(x.grad!.data), [0, 2.4142135, -1.7071068], TOL, `${backend} norm(0.5) grad`);
+      // torch: triplet_margin_loss(a=[[1, 2]], p=[[1, 3]], n=[[5, 5]], p=0.5, eps=0, margin=20) → 7.0718,
+      // a.grad [1.8660, 1.1547] (a − p has a zero coordinate: its share there is 0).
+      const a = new nx.Tensor([[1, 2]], { requiresGrad: true });
+      const loss = new nx.TripletMarginLoss({ p: 0.5, eps: 0, margin: 20 })(a, new nx.Tensor([[1, 3]]), new nx.Tensor([[5, 5]]));
+      loss.backward();
+      expectClose(loss.item(), 7.071796417236328, TOL, `${backend} triplet p 0.5 loss`);
+      expectClose(Array.from(a.grad!.data), [1.8660254, 1.1547005], TOL, `${backend} triplet p 0.5 grad`);
+    });
+  });
+});

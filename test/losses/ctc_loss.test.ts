@@ -19,6 +19,7 @@ import { describe, expect, test } from "vitest";
 import * as nx from "../../ts/index";
 import { describeMultiLossGolden } from "../helpers/golden";
 import { gradcheck } from "../helpers/gradcheck";
+import { BACKENDS, withBackend } from "../helpers/backends";
 
 const TOL = { rtol: 1e-4, atol: 2e-6 };
 describeMultiLossGolden(
@@ -58,5 +59,32 @@ describe("CTCLoss", () => {
     expect(a.shape).toEqual([3]);
     const b = new nx.CTCLoss({ reduction: "sum" })(lp, t, [6, 6, 5], [2, 1, 2]);
     expect(b.item()).toBeCloseTo(Array.from(a.data).reduce((x, y) => x + y, 0), 4);
+  });
+});
+
+describe("CTCLoss: an empty batch (found by the differential fuzzer)", () => {
+  test.each(BACKENDS)("%s: mean is NaN (PyTorch's mean of no elements), sum 0, none an empty (0) tensor", (backend) => {
+    withBackend(backend, () => {
+      const run = (reduction: "mean" | "sum" | "none") => {
+        const lp = new nx.Tensor([], { shape: [3, 0, 4], requiresGrad: true });
+        return new nx.CTCLoss({ reduction })(lp, new nx.Tensor([], { shape: [0, 2] }), [], []);
+      };
+      expect(run("mean").item()).toBeNaN();
+      expect(run("sum").item()).toBe(0);
+      expect(run("none").shape).toEqual([0]);
+    });
+  });
+});
+
+describe("CTCLoss: no possible alignment (found by the differential fuzzer)", () => {
+  test.each(BACKENDS)("%s: loss ∞ and every gradient entry NaN within the input length, as PyTorch", (backend) => {
+    withBackend(backend, () => {
+      // Targets [1, 1] need a blank between the repeats: 3 frames, and there are 2.
+      const lp = new nx.Tensor(new Array(2 * 1 * 3).fill(Math.log(1 / 3)), { shape: [2, 1, 3], requiresGrad: true });
+      const loss = new nx.CTCLoss({ reduction: "sum" })(lp, new nx.Tensor([[1, 1]]), [2], [2]);
+      expect(loss.item()).toBe(Infinity);
+      loss.backward();
+      expect(Array.from(lp.grad!.data).every(Number.isNaN)).toBe(true);
+    });
   });
 });

@@ -293,8 +293,8 @@ export interface Backend {
   /**
    * TripletMarginLoss for any p > 0 (∞ too) over rows (n, d): D(u, v) = ‖u − v + eps‖_p,
    * loss = max(0, m + D(a, q) − D(a, r)) (swap: the smaller of D(a, r), D(q, r));
-   * gradScale·∂loss/∂a into gradOut, ∂loss/∂q into grad2Out (∂loss/∂r is
-   * −(∂a + ∂q), formed by the caller).
+   * gradScale·∂loss/∂a, ∂loss/∂q and ∂loss/∂r into gradOut, grad2Out and
+   * grad3Out, each where non-null.
    */
   tripletMarginFwdBwd(
     anchor: F32,
@@ -309,6 +309,7 @@ export interface Backend {
     lossOut: F32 | null,
     gradOut: F32 | null,
     grad2Out: F32 | null,
+    grad3Out: F32 | null,
     gradScale: number,
   ): number;
 

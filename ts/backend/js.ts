@@ -21,7 +21,7 @@
 import { BinaryOp, UnaryOp, type Backend, type F32 } from "./backend";
 import { sigmoid, sign } from "./js_math";
 import { ctcFwdBwdJs } from "./js_ctc";
-import { tripletGeneralP, tripletRow } from "./js_triplet";
+import { tripletGeneralP, tripletGrads, tripletRow } from "./js_triplet";
 
 /** The (loss, ∂a, ∂second) of one element, reused by every elementwiseLossFwdBwd call. */
 const elementOut = new Float64Array(3);
@@ -539,8 +539,8 @@ export const jsBackend: Backend = {
     return total;
   },
 
-  tripletMarginFwdBwd(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale) {
-    if (p !== 1 && p !== 2) return tripletGeneralP(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale);
+  tripletMarginFwdBwd(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, grad3Out, gradScale) {
+    if (p !== 1 && p !== 2) return tripletGeneralP(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, grad3Out, gradScale);
     const [m, e] = [Math.fround(margin), Math.fround(eps)];
     const norm = (s: number) => (p === 2 ? Math.sqrt(s) : s);
     const dnorm = (v: number, nrm: number) => (nrm === 0 ? 0 : p === 2 ? v / nrm : sign(v));
@@ -558,13 +558,11 @@ export const jsBackend: Backend = {
       const { z, loss, wan, wqn } = tripletRow(dp, dan, dqn, m, swap);
       if (lossOut !== null) lossOut[row] = loss;
       total += loss;
-      if (gradOut === null) continue;
+      if (gradOut === null && grad2Out === null && grad3Out === null) continue;
       const k = z >= 0 ? gradScale : 0;
       for (let i = 0; i < d; i++) {
         const [u, v, w] = [a[o + i] - q[o + i] + e, a[o + i] - r[o + i] + e, q[o + i] - r[o + i] + e];
-        const gp = k * dnorm(u, dp);
-        gradOut[o + i] = gp - k * wan * dnorm(v, dan);
-        if (grad2Out !== null) grad2Out[o + i] = -gp - k * wqn * dnorm(w, dqn);
+        tripletGrads(gradOut, grad2Out, grad3Out, o + i, k * dnorm(u, dp), k * wan * dnorm(v, dan), k * wqn * dnorm(w, dqn));
       }
     }
     return total;

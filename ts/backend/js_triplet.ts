@@ -20,7 +20,18 @@ export function tripletRow(dp: number, dan: number, dqn: number, m: number, swap
   return { z, loss: Math.max(z, 0), wan, wqn };
 }
 
-export const tripletGeneralP: Backend["tripletMarginFwdBwd"] = (a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale) => {
+/**
+ * The three gradients at `at` from the scaled norm gradients ĝp (a − q), ĝan
+ * (a − r) and ĝqn (q − r): ∂a = ĝp − ĝan, ∂q = −ĝp − ĝqn, ∂r = ĝan + ĝqn
+ * (computed, not −(∂a + ∂q), which cancels where it is small).
+ */
+export function tripletGrads(ga: F32 | null, gq: F32 | null, gr: F32 | null, at: number, gp: number, gan: number, gqn: number): void {
+  if (ga !== null) ga[at] = gp - gan;
+  if (gq !== null) gq[at] = -gp - gqn;
+  if (gr !== null) gr[at] = gan + gqn;
+}
+
+export const tripletGeneralP: Backend["tripletMarginFwdBwd"] = (a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, grad3Out, gradScale) => {
   const [m, e] = [Math.fround(margin), Math.fround(eps)];
   const pairs: [F32, F32][] = [[a, q], [a, r], [q, r]];
   let total = 0;
@@ -37,7 +48,6 @@ export const tripletGeneralP: Backend["tripletMarginFwdBwd"] = (a, q, r, n, d, p
     const { z, loss, wan, wqn } = tripletRow(dp, dan, dqn, m, swap);
     if (lossOut !== null) lossOut[row] = loss;
     total += loss;
-    if (gradOut === null) continue;
     const k = z >= 0 ? gradScale : 0;
     const norms = [dp, dan, dqn];
     // k/‖v‖^(p−1) per distance, or k/ties for p = ∞ (the maximal entries share the gradient).
@@ -49,15 +59,13 @@ export const tripletGeneralP: Backend["tripletMarginFwdBwd"] = (a, q, r, n, d, p
     });
     const dnorm = (j: number, i: number) => {
       const v = pairs[j][0][o + i] - pairs[j][1][o + i] + e;
-      if (norms[j] === 0) return 0;
+      // A zero coordinate gets 0, also for p < 1 where |v|^(p−1) is ∞ (torch masks it).
+      if (norms[j] === 0 || v === 0) return 0;
       if (p === Infinity) return Math.abs(v) === norms[j] ? sign(v) * scale[j] : 0;
       return sign(v) * Math.abs(v) ** (p - 1) * scale[j];
     };
-    for (let i = 0; i < d; i++) {
-      const gp = k * dnorm(0, i);
-      gradOut[o + i] = gp - k * wan * dnorm(1, i);
-      if (grad2Out !== null) grad2Out[o + i] = -gp - k * wqn * dnorm(2, i);
-    }
+    if (gradOut === null && grad2Out === null && grad3Out === null) continue;
+    for (let i = 0; i < d; i++) tripletGrads(gradOut, grad2Out, grad3Out, o + i, k * dnorm(0, i), k * wan * dnorm(1, i), k * wqn * dnorm(2, i));
   }
   return total;
 };

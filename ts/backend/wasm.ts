@@ -133,10 +133,10 @@ export function createWasmBackend(k: KernelExports, heap: Heap): Backend {
         x1.byteOffset, x2.byteOffset, y.byteOffset, n, d, margin, ptr(lossOut), ptr(gradOut), ptr(grad2Out), gradScale,
       );
     },
-    tripletMarginFwdBwd(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, gradScale) {
+    tripletMarginFwdBwd(a, q, r, n, d, p, margin, eps, swap, lossOut, gradOut, grad2Out, grad3Out, gradScale) {
       return k.triplet_margin_fwd_bwd(
         a.byteOffset, q.byteOffset, r.byteOffset, n, d, p, margin, eps, +swap,
-        ptr(lossOut), ptr(gradOut), ptr(gradOut === null ? null : grad2Out), gradScale,
+        ptr(lossOut), ptr(gradOut), ptr(grad2Out), ptr(grad3Out), gradScale,
       );
     },
     ctcFwdBwd(logProbs, targets, offsets, inputLengths, targetLengths, steps, batch, classes, blank, zeroInfinity, lossOut, gradOut, workspace) {

@@ -143,7 +143,8 @@ export class CTCLoss extends Loss<[logProbs: Tensor, targets: Tensor, inputLengt
       const lv = losses.data;
       let total = 0;
       for (let i = 0; i < batch; i++) total += lv[i] * weights[i];
-      out = new Tensor(total);
+      // "mean" of an empty batch: PyTorch's mean of no elements, NaN (its sum stays 0).
+      out = new Tensor(this.reduction === "mean" && batch === 0 ? NaN : total);
       losses.dispose();
     }
     if (grad === null) return out;

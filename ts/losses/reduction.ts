@@ -49,9 +49,8 @@ export function checkReduction<R extends string = Reduction>(
  *   a number  that multiple of it (−1: a target of MSE, L1, Huber, …);
  *   "second"  the kernel's second gradient, through `map` if given (to sum a
  *             broadcast input back to its shape);
- *   "minusBoth" −(the first + the second): an input whose gradient the other
- *             two cancel (a triplet's negative: every distance depends on a
- *             difference only);
+ *   "third"   the kernel's third gradient (a triplet's negative: computed,
+ *             not formed as −(∂a + ∂p), which cancels where it is small);
  *   a function of the incoming gradient (computed in TypeScript);
  *   null      none: the caller rejected this input requiring grad, or it is
  *             not differentiable (class indices, ±1 labels).
@@ -60,7 +59,7 @@ export type GradSource =
   | "a"
   | number
   | { second: true; map?: (g: Tensor) => Tensor }
-  | "minusBoth"
+  | "third"
   | ((g: Tensor) => Tensor)
   | null;
 
@@ -69,6 +68,8 @@ export interface KernelOutputs {
   loss: Tensor | null;
   grad: Tensor | null;
   grad2: Tensor | null;
+  /** Only for losses with a "third" gradient source (allocated when that input wants it). */
+  grad3: Tensor | null;
 }
 
 export interface FusedLoss {
@@ -101,25 +102,26 @@ export function fusedLoss(spec: FusedLoss): Tensor {
   // Decided now: backward runs with grad recording off.
   const wanted = inputs.map((t, i) => grads[i] !== null && needsGrad(t));
   const wants = (i: number) => wanted[i];
-  // "minusBoth" (−(∂a + ∂second), a triplet's negative) needs both.
-  const needSecond = inputs.some((_, i) => wants(i) && (isSecond(grads[i]) || grads[i] === "minusBoth"));
-  const needA = inputs.some((_, i) => wants(i) && !isSecond(grads[i]) && typeof grads[i] !== "function");
+  const needSecond = inputs.some((_, i) => wants(i) && isSecond(grads[i]));
+  const needThird = inputs.some((_, i) => wants(i) && grads[i] === "third");
+  const needA = inputs.some((_, i) => wants(i) && !isSecond(grads[i]) && grads[i] !== "third" && typeof grads[i] !== "function");
   const anyGrad = wanted.includes(true);
   const first = inputs[0];
-  // The kernel writes the second gradient only alongside the first.
+  // The kernel writes the second gradient only alongside the first (the third needs neither).
   const grad = needA || needSecond ? Tensor.empty(first.shape) : null;
   const grad2 = needSecond ? Tensor.empty(first.shape) : null;
+  const grad3 = needThird ? Tensor.empty(first.shape) : null;
 
   let out: Tensor;
   let upstream: (saved: Tensor, g: Tensor) => Tensor;
   if (reduction === "none") {
     out = Tensor.empty(spec.noneShape);
-    spec.kernel({ loss: out, grad, grad2 }, 1);
+    spec.kernel({ loss: out, grad, grad2, grad3 }, 1);
     upstream = (saved, g) => saved.mul(g.withShape(spec.noneGradShape));
   } else {
     const denominator = reduction === "mean" ? spec.denominator : 1;
     // denominator 0: gradScale ∞ (NaN gradients where elements took part) and a NaN loss, as PyTorch's 0/0.
-    const total = spec.kernel({ loss: null, grad, grad2 }, 1 / denominator);
+    const total = spec.kernel({ loss: null, grad, grad2, grad3 }, 1 / denominator);
     out = Tensor.empty([]);
     out.data[0] = denominator === 0 ? NaN : total / denominator;
     upstream = (saved, g) => {
@@ -130,6 +132,7 @@ export function fusedLoss(spec: FusedLoss): Tensor {
   if (!anyGrad) {
     grad?.dispose();
     grad2?.dispose();
+    grad3?.dispose();
     return out;
   }
   return record(out, spec.name, inputs, (g) => {
@@ -137,13 +140,14 @@ export function fusedLoss(spec: FusedLoss): Tensor {
     // with the backward pass's other temporaries.
     if (grad !== null) freeAfterBackward(grad);
     if (grad2 !== null) freeAfterBackward(grad2);
+    if (grad3 !== null) freeAfterBackward(grad3);
     const gA = needA ? upstream(grad!, g) : null;
     return inputs.map((t, i) => {
       if (!wants(i)) return null;
       const source = grads[i]!;
       if (source === "a") return gA;
       if (typeof source === "number") return gA!.mul(source);
-      if (source === "minusBoth") return gA!.add(upstream(grad2!, g)).neg();
+      if (source === "third") return upstream(grad3!, g);
       if (typeof source === "function") return source(g);
       const g2 = upstream(grad2!, g);
       return source.map === undefined ? g2 : source.map(g2);

@@ -125,14 +125,14 @@ export function fusedTriplet(
   return fusedLoss({
     name: "TripletMarginLoss",
     inputs: [anchor, positive, negative],
-    grads: ["a", { second: true }, "minusBoth"],
+    grads: ["a", { second: true }, "third"],
     reduction,
     noneShape: batched ? [n] : [],
     noneGradShape: batched ? [n, 1] : [],
     denominator: n,
     kernel: (out, gradScale) => {
-      const [a, q, r, lo, ga, gq] = viewsOf(anchor, positive, negative, out.loss, out.grad, out.grad2);
-      return kernelsNow().tripletMarginFwdBwd(a!, q!, r!, n, dim, p, margin, eps, swap, lo, ga, gq, gradScale);
+      const [a, q, r, lo, ga, gq, gr] = viewsOf(anchor, positive, negative, out.loss, out.grad, out.grad2, out.grad3);
+      return kernelsNow().tripletMarginFwdBwd(a!, q!, r!, n, dim, p, margin, eps, swap, lo, ga, gq, gr, gradScale);
     },
   });
 }

@@ -4,7 +4,8 @@
  * p = Infinity. Accumulated in float64. Gradient as PyTorch 1.13:
  *   p = 2: x/‖x‖;  p = 1: sign(x);  other p: sign(x)·|x|^(p−1)/‖x‖^(p−1);
  *   p = ∞: sign(x) shared evenly among the elements of maximal |x|;
- * 0 where the norm is 0 (PyTorch masks that 0/0).
+ * 0 where the norm is 0 (PyTorch masks that 0/0) and at zero elements
+ * (for p < 1, |0|^(p−1) = ∞: PyTorch masks that too).
  */
 import { Tensor, record, residentViews } from "../tensor";
 import { checkTensor } from "../errors";
@@ -48,7 +49,7 @@ export function norm(x: Tensor, p = 2, dim?: number, keepdim = false): Tensor {
           const v = xv[at];
           const s = v > 0 ? 1 : v < 0 ? -1 : 0;
           let d: number;
-          if (nrm === 0) d = 0;
+          if (nrm === 0 || v === 0) d = 0; // p < 1: |0|^(p−1) = ∞; torch masks it to 0
           else if (p === 2) d = v / nrm;
           else if (p === 1) d = s;
           else if (p === Infinity) d = Math.abs(v) === nrm ? s / ties : 0;

@@ -58,6 +58,84 @@ function buildCode(lengths: ArrayLike<number>): Code {
 const FIXED_LIT = buildCode(Array.from({ length: 288 }, (_, i) => (i < 144 ? 8 : i < 256 ? 9 : i < 280 ? 7 : 8)));
 const FIXED_DIST = buildCode(new Array<number>(30).fill(5));
 
+/** The reader's position: next input byte, pending bits (LSB first), output length. */
+interface BitState {
+  pos: number;
+  bitBuf: number;
+  bitCount: number;
+  o: number;
+}
+
+/**
+ * One Huffman-coded block's literals and matches, up to its end code: the
+ * hot loop, with the bit reader in locals and inlined (a closure per symbol
+ * made the cold, interpreted start of an inflate ~3× slower).
+ */
+function inflateCodes(data: Uint8Array, out: Uint8Array, st: BitState, lit: Code, dist: Code): void {
+  let { pos, bitBuf: buf, bitCount: cnt, o } = st;
+  const size = out.length;
+  const end = data.length;
+  const [litTable, litBits, litMask] = [lit.table, lit.bits, (1 << lit.bits) - 1];
+  const [distTable, distBits, distMask] = [dist.table, dist.bits, (1 << dist.bits) - 1];
+  for (;;) {
+    // 15 code bits + 5 extra: refill to ≥ 24 bits, at most 31 (past the end reads zeros; checked below).
+    while (cnt < 24) {
+      buf |= (pos < end ? data[pos] : 0) << cnt;
+      pos++;
+      cnt += 8;
+    }
+    if (pos > end + 8) throw corrupt("unexpected end of input");
+    let entry = litTable[buf & litMask];
+    let len = entry & 15;
+    if (len === 0 || len > litBits) throw corrupt("invalid code");
+    buf >>>= len;
+    cnt -= len;
+    const sym = entry >> 4;
+    if (sym < 256) {
+      if (o >= size) throw corrupt("output beyond the stated size");
+      out[o++] = sym;
+      continue;
+    }
+    if (sym === 256) break;
+    const li = sym - 257;
+    if (li >= 29) throw corrupt("length code");
+    const lx = LENGTH_EXTRA[li];
+    const n = LENGTH_BASE[li] + (buf & ((1 << lx) - 1));
+    buf >>>= lx;
+    cnt -= lx;
+    // The buffer holds ≤ 31 bits: refill for the distance code (≤ 15), then for its extra bits (≤ 13).
+    while (cnt < 24) {
+      buf |= (pos < end ? data[pos] : 0) << cnt;
+      pos++;
+      cnt += 8;
+    }
+    entry = distTable[buf & distMask];
+    len = entry & 15;
+    if (len === 0 || len > distBits) throw corrupt("invalid code");
+    buf >>>= len;
+    cnt -= len;
+    const di = entry >> 4;
+    if (di >= 30) throw corrupt("distance code");
+    const dx = DIST_EXTRA[di];
+    while (cnt < 24) {
+      buf |= (pos < end ? data[pos] : 0) << cnt;
+      pos++;
+      cnt += 8;
+    }
+    const d = DIST_BASE[di] + (buf & ((1 << dx) - 1));
+    buf >>>= dx;
+    cnt -= dx;
+    if (d > o) throw corrupt("distance before the start");
+    if (o + n > size) throw corrupt("output beyond the stated size");
+    // Byte by byte: a match may overlap its own output (d < n).
+    for (let k = 0; k < n; k++, o++) out[o] = out[o - d];
+  }
+  st.pos = pos;
+  st.bitBuf = buf;
+  st.bitCount = cnt;
+  st.o = o;
+}
+
 /**
  * The bytes `data` (a raw DEFLATE stream, no zlib/gzip header) decompress
  * to. `size` is the exact decompressed length, known to the caller (the
@@ -148,26 +226,9 @@ export function inflateRaw(data: Uint8Array, size: number): Uint8Array<ArrayBuff
       lit = buildCode(lengths.subarray(0, nlit));
       dist = buildCode(lengths.subarray(nlit));
     }
-    for (;;) {
-      const sym = decode(lit);
-      if (sym < 256) {
-        if (o >= size) throw corrupt("output beyond the stated size");
-        out[o++] = sym;
-      } else if (sym === 256) {
-        break;
-      } else {
-        const li = sym - 257;
-        if (li >= 29) throw corrupt("length code");
-        const len = LENGTH_BASE[li] + bits(LENGTH_EXTRA[li]);
-        const di = decode(dist);
-        if (di >= 30) throw corrupt("distance code");
-        const d = DIST_BASE[di] + bits(DIST_EXTRA[di]);
-        if (d > o) throw corrupt("distance before the start");
-        if (o + len > size) throw corrupt("output beyond the stated size");
-        // Byte by byte: a match may overlap its own output (d < len).
-        for (let k = 0; k < len; k++, o++) out[o] = out[o - d];
-      }
-    }
+    const st: BitState = { pos, bitBuf, bitCount, o };
+    inflateCodes(data, out, st, lit, dist);
+    ({ pos, bitBuf, bitCount, o } = st);
   }
   if (o !== size) throw corrupt(`${o} bytes decoded, ${size} expected`);
   return out;

@@ -101,7 +101,7 @@ export interface KernelExports {
   ): F64;
   triplet_margin_fwd_bwd(
     anchor: Ptr, positive: Ptr, negative: Ptr, n: I32, d: I32, p: F32, margin: F32, eps: F32, swap: I32,
-    lossOut: Ptr, gradAOut: Ptr, gradPOut: Ptr, gradScale: F32,
+    lossOut: Ptr, gradAOut: Ptr, gradPOut: Ptr, gradNOut: Ptr, gradScale: F32,
   ): F64;
   ctc_fwd_bwd(
     logProbs: Ptr, targets: Ptr, targetOffsets: Ptr, inputLengths: Ptr, targetLengths: Ptr,

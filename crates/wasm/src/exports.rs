@@ -511,7 +511,7 @@ pub unsafe extern "C" fn cosine_embedding_fwd_bwd(
 ///
 /// # Safety
 /// The shared contract: anchor, positive, negative and the non-null
-/// grad_a_out / grad_p_out hold n·d f32; a non-null loss_out holds n.
+/// grad_a_out / grad_p_out / grad_n_out hold n·d f32; a non-null loss_out holds n.
 #[no_mangle]
 pub unsafe extern "C" fn triplet_margin_fwd_bwd(
     anchor: *const f32,
@@ -526,6 +526,7 @@ pub unsafe extern "C" fn triplet_margin_fwd_bwd(
     loss_out: *mut f32,
     grad_a_out: *mut f32,
     grad_p_out: *mut f32,
+    grad_n_out: *mut f32,
     grad_scale: f32,
 ) -> f64 {
     let Some(total) = n.checked_mul(d) else { return f64::NAN };
@@ -542,8 +543,7 @@ pub unsafe extern "C" fn triplet_margin_fwd_bwd(
             eps,
             swap != 0,
             opt_mut(loss_out, n),
-            opt_mut(grad_a_out, total),
-            opt_mut(grad_p_out, total),
+            [opt_mut(grad_a_out, total), opt_mut(grad_p_out, total), opt_mut(grad_n_out, total)],
             grad_scale,
         )
     }

@@ -15,6 +15,13 @@ import { hingeEmbeddingLoss } from "./hinge_embedding_loss";
 import { marginRankingLoss } from "./margin_ranking_loss";
 import { sigmoidFocalLoss } from "./sigmoid_focal_loss";
 import { nllLoss } from "./nll_loss";
+import { multiMarginLoss } from "./multi_margin_loss";
+import { multiLabelMarginLoss } from "./multilabel_margin_loss";
+import { multiLabelSoftMarginLoss } from "./multilabel_soft_margin_loss";
+import { cosineEmbeddingLoss } from "./cosine_embedding_loss";
+import { tripletMarginLoss } from "./triplet_margin_loss";
+import { tripletMarginWithDistanceLoss } from "./triplet_margin_with_distance_loss";
+import { ctcLoss } from "./ctc_loss";
 
 export const REFERENCES: readonly LossReference[] = [
   mseLoss,
@@ -32,6 +39,13 @@ export const REFERENCES: readonly LossReference[] = [
   marginRankingLoss,
   sigmoidFocalLoss,
   nllLoss,
+  multiMarginLoss,
+  multiLabelMarginLoss,
+  multiLabelSoftMarginLoss,
+  cosineEmbeddingLoss,
+  tripletMarginLoss,
+  tripletMarginWithDistanceLoss,
+  ctcLoss,
 ];
 
 export function referenceFor(loss: string): LossReference {

@@ -44,6 +44,8 @@ export interface FuzzCase {
   extra?: Plain[];
   /** Whether each of `extra` requires grad (absent: none does). */
   extraGrad?: boolean[];
+  /** Whether each of `extra` is passed as a plain array of numbers instead of a Tensor (CTCLoss's lengths; absent: none is). */
+  extraArrays?: boolean[];
   /** For reduction "none": the gradient fed to backward (the output's shape). */
   upstream: number[] | null;
   /** Longest row summed over (classes for CE, elements otherwise): ≥ 1e4 gets the long-row tolerance. */

@@ -169,6 +169,16 @@ pub fn ctc_fwd_bwd(
         if tn == 0 || (infinite && zero_infinity) {
             continue;
         }
+        if !nll.is_finite() {
+            // No alignment (or NaN input): PyTorch's e^{lp} − e^{lcab + ℓ − lp} is NaN in every
+            // column, the classes without a state included (−∞ + ∞).
+            for t in 0..tn {
+                if let Some(g) = grad.get_mut(frame(t)..frame(t) + classes) {
+                    g.fill(f32::NAN);
+                }
+            }
+            continue;
+        }
         beta.fill(ninf);
         for t in (0..tn).rev() {
             let Some(lp) = log_probs.get(frame(t)..frame(t) + classes) else { break };

@@ -6,9 +6,11 @@
 //!   other p: sign(v)·|v|^(p−1)/‖v‖^(p−1),  p = ∞: sign(v) shared among the maximal |v|,
 //!   0 where the norm is 0 (torch's norm backward)
 //! With swap, min's gradient goes to the smaller distance, half to each on a
-//! tie (torch.min of two tensors). Writes grad_scale·∂loss/∂a and ∂loss/∂q;
-//! ∂loss/∂r is −(∂a + ∂q) (each distance depends on a difference only),
-//! formed by the caller. Integer p from 1 to MAX_INT_P sum |v|^p over d in
+//! tie (torch.min of two tensors). Writes grad_scale·∂loss/∂a, ∂loss/∂q and
+//! ∂loss/∂r, each where its output is given: with ĝp, ĝan, ĝqn the scaled
+//! norm gradients of a − q, a − r, q − r,
+//!   ∂a = ĝp − ĝan,  ∂q = −ĝp − ĝqn,  ∂r = ĝan + ĝqn
+//! (∂r computed, not formed as −(∂a + ∂q), which cancels where it is small). Integer p from 1 to MAX_INT_P sum |v|^p over d in
 //! f32 by multiplication, four features at a time on wasm; other p (non-
 //! integer, larger, ∞) take a scalar path (pow has no SIMD form) that sums
 //! |v|^p in f64, as ts/ops/norm.ts does.
@@ -72,22 +74,30 @@ fn diffs<L: Lane>(a: &[f32], q: &[f32], r: &[f32], i: usize, eps: f32) -> [L; 3]
     [x.sub(y).add(e), x.sub(z).add(e), y.sub(z).add(e)]
 }
 
-/// The gradients of a and q at i (see `triplet_margin_fwd_bwd`).
+/// The gradient outputs of a, q and r (each optional), one row's span of each.
+type Grads<'g> = [Option<&'g mut [f32]>; 3];
+
+/// Writes the three gradients at i (see the header) into the given outputs.
+#[inline(always)]
+fn write_grads<L: Lane>(g: &mut Grads, i: usize, gp: L, gan: L, gqn: L) {
+    let values = [gp.sub(gan), gp.neg().sub(gqn), gan.add(gqn)];
+    for (out, v) in g.iter_mut().zip(values) {
+        if let Some(out) = out.as_deref_mut() {
+            if i + 4 > out.len() + 3 {
+                continue;
+            }
+            // SAFETY: the caller's i + lanes ≤ d = the output's length (one lane checked above).
+            unsafe { L::store(out, i, 1, v) }
+        }
+    }
+}
+
+/// The gradients at i (see `triplet_margin_fwd_bwd`), `fs` the scales of `dnorm`.
 #[allow(clippy::too_many_arguments)]
 #[inline(always)]
-fn grad_at<L: Lane>(a: &[f32], q: &[f32], r: &[f32], ga: &mut [f32], gq: &mut [f32], i: usize, eps: f32, e: u32, fs: [f32; 3]) {
-    if i + 4 > ga.len().min(gq.len()) + 3 {
-        return;
-    }
+fn grad_at<L: Lane>(a: &[f32], q: &[f32], r: &[f32], g: &mut Grads, i: usize, eps: f32, e: u32, fs: [f32; 3]) {
     let [u, v, w] = diffs::<L>(a, q, r, i, eps);
-    let gp = dnorm(u, e, fs[0]);
-    let gan = dnorm(v, e, fs[1]);
-    let gqn = dnorm(w, e, fs[2]);
-    // SAFETY: as in `diffs`; ga and gq have the rows' length.
-    unsafe {
-        L::store(ga, i, 1, gp.sub(gan));
-        L::store(gq, i, 1, gp.neg().sub(gqn));
-    }
+    write_grads(g, i, dnorm(u, e, fs[0]), dnorm(v, e, fs[1]), dnorm(w, e, fs[2]));
 }
 
 /// The norms ‖a − q + eps‖, ‖a − r + eps‖, ‖q − r + eps‖ of one row for p ∉ {1, 2}.
@@ -114,7 +124,8 @@ fn general_norms(a: &[f32], q: &[f32], r: &[f32], eps: f32, p: f32) -> [f32; 3] 
 /// k/ties for p = ∞), formed once per row by `dnorm_scale`.
 #[inline(always)]
 fn general_dnorm(v: f32, norm: f32, p: f32, inv: f32) -> f32 {
-    if norm == 0.0 {
+    // A zero coordinate gets 0, also for p < 1 where |v|^(p−1) is ∞ (torch masks it).
+    if norm == 0.0 || v == 0.0 {
         return 0.0;
     }
     let s: f32 = if v > 0.0 { 1.0 } else if v < 0.0 { -1.0 } else { 0.0 };
@@ -147,8 +158,7 @@ pub fn triplet_margin_fwd_bwd(
     eps: f32,
     swap: bool,
     mut loss_out: Option<&mut [f32]>,
-    mut grad_a: Option<&mut [f32]>,
-    mut grad_q: Option<&mut [f32]>,
+    mut grads: [Option<&mut [f32]>; 3],
     grad_scale: f32,
 ) -> f64 {
     // An integer p in [1, MAX_INT_P]: the SIMD path with e = p.
@@ -202,12 +212,13 @@ pub fn triplet_margin_fwd_bwd(
         }
         total += loss as f64;
         let k = if z >= 0.0 { grad_scale } else { 0.0 };
-        let (Some(ga), Some(gq)) = (
-            grad_a.as_deref_mut().and_then(|g| g.get_mut(span.clone())),
-            grad_q.as_deref_mut().and_then(|g| g.get_mut(span.clone())),
-        ) else {
+        if grads.iter().all(Option::is_none) {
             continue;
-        };
+        }
+        let mut g: Grads = [None, None, None];
+        for (row_g, out) in g.iter_mut().zip(grads.iter_mut()) {
+            *row_g = out.as_deref_mut().and_then(|o| o.get_mut(span.clone()));
+        }
         // ∂/∂a = k(∂dp − wan·∂dan), ∂/∂q = k(−∂dp − wqn·∂dqn) (∂dqn with respect to q − r).
         if !fast {
             let t = if p == f32::INFINITY { [ties(a, q, eps, dp), ties(a, r, eps, dan), ties(q, r, eps, dqn)] } else { [1.0; 3] };
@@ -215,8 +226,7 @@ pub fn triplet_margin_fwd_bwd(
             for i in 0..d {
                 let v = [a[i] - q[i] + eps, a[i] - r[i] + eps, q[i] - r[i] + eps];
                 let gp = general_dnorm(v[0], dp, p, inv[0]);
-                ga[i] = gp - general_dnorm(v[1], dan, p, inv[1]);
-                gq[i] = -gp - general_dnorm(v[2], dqn, p, inv[2]);
+                write_grads::<f32>(&mut g, i, gp, general_dnorm(v[1], dan, p, inv[1]), general_dnorm(v[2], dqn, p, inv[2]));
             }
             continue;
         }
@@ -224,10 +234,10 @@ pub fn triplet_margin_fwd_bwd(
         for_each_step(d, |i, four| {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             if four {
-                return grad_at::<Four<true>>(a, q, r, ga, gq, i, eps, e, fs);
+                return grad_at::<Four<true>>(a, q, r, &mut g, i, eps, e, fs);
             }
             let _ = four;
-            grad_at::<f32>(a, q, r, ga, gq, i, eps, e, fs);
+            grad_at::<f32>(a, q, r, &mut g, i, eps, e, fs);
         });
     }
     total
