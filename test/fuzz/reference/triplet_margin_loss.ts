@@ -15,6 +15,8 @@
  * where torch float32 and float64 pick different sides), the gradient is a
  * step float64 cannot predict: the halves are expected, and the magnitudes
  * let either side pass.
+ * Likewise where m + d(a, p) − d(a, n) is within float32's rounding of 0
+ * (clamp_min's step), either side passes.
  * D = 0 gives d = 0. "mean" divides by N (NaN for N = 0).
  * TripletMarginWithDistanceLoss's default distance is this one with q = 2,
  * eps = 1e-6 (triplet_margin_with_distance_loss.ts).
@@ -117,8 +119,13 @@ export function tripletVjp(c: FuzzCase, o: TripletOptions, u: number[]): Vjp {
   };
   rows.forEach((row, r) => {
     const dNeg = Math.min(row.dn, row.ds);
-    if (!(o.margin + row.dp - dNeg >= 0)) return;
-    const w = u[r];
+    const z = o.margin + row.dp - dNeg;
+    // clamp_min's step at z = 0: where float32 cannot tell z's sign (seed 2 case 561: p = n, margin
+    // −0.5 against distances of 2e9 — torch float32 rounds z to 0 and passes the gradient), either
+    // side passes: half the gradient is expected, and its size is added to the magnitudes below.
+    const nearHinge = z !== 0 && Math.abs(z) <= TIE_BAND * (Math.abs(o.margin) + row.mp + Math.min(row.mn, row.ms));
+    if (!(z >= 0) && !nearHinge) return;
+    const w = nearHinge ? u[r] / 2 : u[r];
     add(0, r, w, row.gp, row.hp);
     add(1, r, -w, row.gp, row.hp);
     // minimum: the smaller distance takes the gradient, half each on a tie.
@@ -142,6 +149,9 @@ export function tripletVjp(c: FuzzCase, o: TripletOptions, u: number[]): Vjp {
     if (wn < 1) {
       add(1, r, -w * (1 - wn), row.gs, row.hs);
       add(2, r, w * (1 - wn), row.gs, row.hs);
+    }
+    if (nearHinge) {
+      for (const t of [0, 1, 2]) for (let k = r * D; k < (r + 1) * D; k++) mags[t][k] += (2 * Math.abs(grads[t][k])) / RTOL;
     }
   });
   const want = [true, c.targetGrad, c.extraGrad?.[0] ?? false];

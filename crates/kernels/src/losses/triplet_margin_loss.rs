@@ -170,27 +170,29 @@ pub fn triplet_margin_fwd_bwd(
         let (Some(a), Some(q), Some(r)) = (a.get(span.clone()), q.get(span.clone()), r.get(span.clone())) else {
             return f64::NAN;
         };
-        let mut s = [0.0f32; 3];
+        // Σ|v|^e per distance: each step's (four lanes') sum added in f64, so rows of 1e5
+        // features stay within float32 rounding of the norm (an f32 running sum drifted 1e-5).
+        let mut s = [0.0f64; 3];
         if fast {
             for_each_step(d, |i, four| {
                 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
                 if four {
                     let t = diffs::<Four<true>>(a, q, r, i, eps);
                     for (acc, v) in s.iter_mut().zip(t) {
-                        *acc += crate::simd::v::hsum(power(v, e).0);
+                        *acc += crate::simd::v::hsum(power(v, e).0) as f64;
                     }
                     return;
                 }
                 let _ = four;
                 for (acc, v) in s.iter_mut().zip(diffs::<f32>(a, q, r, i, eps)) {
-                    *acc += power(v, e);
+                    *acc += power(v, e) as f64;
                 }
             });
         }
-        let norm = |v: f32| match e {
-            1 => v,
-            2 => sqrt_f32(v),
-            _ => pow_f32(v, 1.0 / p),
+        let norm = |v: f64| match e {
+            1 => v as f32,
+            2 => sqrt_f32(v as f32),
+            _ => pow_f32(v as f32, 1.0 / p),
         };
         let (dp, dan, dqn) = if fast { (norm(s[0]), norm(s[1]), norm(s[2])) } else {
             let [x, y, z] = general_norms(a, q, r, eps, p);
