@@ -54,7 +54,9 @@ function bceWithLogits(x: number, y: number, p: number): number {
   if (!(Number.isFinite(x) && Number.isFinite(y) && Number.isFinite(p))) return bceWithLogitsLiteral(x, y, p);
   const e = Math.exp(-Math.abs(x));
   const l = 1 + (p - 1) * y;
-  gradOfLast = 1 - y - (l * (x >= 0 ? e : 1)) / (1 + e);
+  // (1 − y) − l·σ(−x) over the common denominator 1 + e: nothing cancels
+  // where the gradient is tiny (σ(x) − y for y = 0, x ≪ 0 is e/(1 + e)).
+  gradOfLast = (x >= 0 ? 1 - y - p * y * e : (1 - y) * e - p * y) / (1 + e);
   return (1 - y) * x + l * (Math.max(-x, 0) + Math.log1p(e));
 }
 
