@@ -153,6 +153,41 @@ pub mod v {
         f32x4_mul(f32x4_mul(p, s1), s2)
     }
 
+    /// 1 + r + r²·P(r), as math::exp_poly (Estrin's pairs, Horner in r²).
+    #[inline(always)]
+    fn exp_poly(r: v128) -> v128 {
+        let r2 = f32x4_mul(r, r);
+        let a = madd(r, splat(E1), splat(E0));
+        let b = madd(r, splat(E3), splat(E2));
+        let p = madd(r2, madd(r2, splat(E4), b), a);
+        f32x4_add(madd(r2, p, r), splat(1.0))
+    }
+
+    /// (t, r) of x = n·ln2 + r, as math::exp_reduce.
+    #[inline(always)]
+    fn exp_reduce(x: v128) -> (v128, v128) {
+        let t = madd(x, splat(LOG2E), splat(MAGIC));
+        let nf = f32x4_sub(t, splat(MAGIC));
+        let r = madd(nf, splat(-LN2_HI), x);
+        (t, madd(nf, splat(-LN2_LO), r))
+    }
+
+    /// e^x for x ≤ 0 (and NaN), subnormal results included (math::exp_neg_f32).
+    #[inline(always)]
+    pub fn exp_neg(x: v128) -> v128 {
+        let (t, r) = exp_reduce(pmax(x, splat(EXP_NEG_LO)));
+        let s = i32x4_shl(i32x4_sub(t, i32x4_splat(EXP_NEG_BIAS)), 23);
+        f32x4_mul(f32x4_mul(exp_poly(r), s), splat(TWO_M64))
+    }
+
+    /// e^x for x ≤ 0 (and NaN), 0 below ≈ 2^−126.5 (math::exp_neg_flush_f32).
+    #[inline(always)]
+    pub fn exp_neg_flush(x: v128) -> v128 {
+        let (t, r) = exp_reduce(pmax(x, splat(EXP_FLUSH_LO)));
+        let s = i32x4_shl(i32x4_sub(t, i32x4_splat(EXP_FLUSH_BIAS)), 23);
+        f32x4_mul(exp_poly(r), s)
+    }
+
     /// ln x for x > 0 (subnormals included); garbage for 0, negatives, inf, NaN.
     #[inline(always)]
     fn ln_pos(x: v128) -> v128 {
@@ -204,7 +239,7 @@ pub mod v {
 
     #[inline(always)]
     pub fn sigmoid(x: v128) -> v128 {
-        let e = exp(f32x4_neg(abs(x)));
+        let e = exp_neg(f32x4_neg(abs(x)));
         let r = f32x4_div(splat(1.0), f32x4_add(splat(1.0), e));
         select(f32x4_lt(x, splat(0.0)), f32x4_mul(e, r), r)
     }
@@ -230,7 +265,7 @@ pub mod v {
 /// `Lane` abstraction that lets one generic body run on one f32 or on four
 /// lanes of a v128.
 pub mod lanes {
-    use crate::math::{abs_f32, exp_f32, ln_f32, log1p_f32, log1p_unit, pmax_f32, pmin_f32, sqrt_f32};
+    use crate::math::{abs_f32, exp_f32, exp_neg_f32, exp_neg_flush_f32, ln_f32, log1p_f32, log1p_unit, pmax_f32, pmin_f32, sqrt_f32};
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     use crate::simd::v;
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -303,6 +338,11 @@ pub mod lanes {
         fn neg(self) -> Self;
         fn abs(self) -> Self;
         fn exp(self) -> Self;
+        /// e^x for x ≤ 0 (and NaN), subnormal results included (math::exp_neg_f32).
+        fn exp_neg(self) -> Self;
+        /// e^x for x ≤ 0 (and NaN), 0 below ≈ 2^−126.5 (math::exp_neg_flush_f32):
+        /// for sums and ratios of exps after a max shift (softmax), not for tails.
+        fn exp_neg_flush(self) -> Self;
         fn ln(self) -> Self;
         /// log1p for x ∈ [0, 1] (math::log1p_unit).
         fn log1p_unit(self) -> Self;
@@ -335,7 +375,7 @@ pub mod lanes {
         /// e^−|x| ∈ (0, 1], the shared start of softplus and sigmoid.
         #[inline(always)]
         fn exp_neg_abs(self) -> Self {
-            self.abs().neg().exp()
+            self.abs().neg().exp_neg()
         }
         /// log(1 + e^x) = max(x, 0) + log1p(e^−|x|): finite for every finite x.
         #[inline(always)]
@@ -409,6 +449,14 @@ pub mod lanes {
         #[inline(always)]
         fn exp(self) -> Self {
             exp_f32(self)
+        }
+        #[inline(always)]
+        fn exp_neg(self) -> Self {
+            exp_neg_f32(self)
+        }
+        #[inline(always)]
+        fn exp_neg_flush(self) -> Self {
+            exp_neg_flush_f32(self)
         }
         #[inline(always)]
         fn ln(self) -> Self {
@@ -524,6 +572,14 @@ pub mod lanes {
         #[inline(always)]
         fn exp(self) -> Self {
             Self(v::exp(self.0))
+        }
+        #[inline(always)]
+        fn exp_neg(self) -> Self {
+            Self(v::exp_neg(self.0))
+        }
+        #[inline(always)]
+        fn exp_neg_flush(self) -> Self {
+            Self(v::exp_neg_flush(self.0))
         }
         #[inline(always)]
         fn ln(self) -> Self {

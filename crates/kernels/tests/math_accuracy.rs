@@ -59,6 +59,58 @@ fn exp_within_1_ulp() {
     check("exp", 1.0, exp_f32, f64::exp);
 }
 
+/// Max ulp error of `f` over every `step`th f32 from −0 down to −inf (the
+/// domain x ≤ 0 of the exp_neg functions: bits 0x8000_0000..=0xff80_0000),
+/// plus +0 and NaN, against f64 exp; `floor` is a magnitude below which an
+/// absolute error < `floor` is accepted instead (the flush variant).
+fn sweep_neg(f: impl Fn(f32) -> f32, step: u32, floor: f64) -> (f64, f32) {
+    let mut worst = (0.0, 0.0f32);
+    let mut bits: u32 = 0x8000_0000;
+    loop {
+        let x = f32::from_bits(bits);
+        let (y, r) = (f(x), (x as f64).exp());
+        let e = if r < floor && (y as f64 - r).abs() < floor { 0.0 } else { ulps(y, r) };
+        if !(e <= worst.0) {
+            worst = (e, x);
+        }
+        let Some(next) = bits.checked_add(step).filter(|&b| b <= 0xff80_0000) else { break };
+        bits = next;
+    }
+    for x in [0.0f32, -0.0, f32::NEG_INFINITY] {
+        let e = ulps(f(x), (x as f64).exp());
+        if !(e <= worst.0) {
+            worst = (e, x);
+        }
+    }
+    assert!(f(f32::NAN).is_nan() && f(-f32::NAN).is_nan());
+    worst
+}
+
+#[test]
+fn exp_neg_within_1_ulp_subnormals_included() {
+    // Every 13th f32 in [−104, 0] (where the results are not 0: ≈ 8.7e7
+    // inputs), then the rest of the negative range more sparsely.
+    let (e, x) = sweep_neg(exp_neg_f32, 13, 0.0);
+    assert!(e <= 1.0, "exp_neg: {e} ulp at x = {x:e}");
+    println!("exp_neg_f32: max {e} ulp at x = {x:e}");
+    assert_eq!(exp_neg_f32(-104.0), 0.0);
+    assert_eq!(exp_neg_f32(-103.9), f32::from_bits(1)); // 2⁻¹⁴⁹ ≈ e^−103.28, rounded
+    assert_eq!(exp_neg_f32(-100.0).to_bits(), ((-100f64).exp() as f32).to_bits());
+}
+
+#[test]
+fn exp_neg_flush_within_1_ulp_above_2_126() {
+    let (e, x) = sweep_neg(exp_neg_flush_f32, 13, 1.2e-38);
+    assert!(e <= 1.0, "exp_neg_flush: {e} ulp at x = {x:e}");
+    println!("exp_neg_flush_f32: max {e} ulp at x = {x:e} (absolute < 1.2e-38 below 2^-126)");
+    assert_eq!(exp_neg_flush_f32(-88.0), 0.0);
+    assert_eq!(exp_neg_flush_f32(-1e30), 0.0);
+    // Normal results are those of exp_neg_f32, bit for bit.
+    for x in [-0.0f32, -1e-8, -0.5, -1.0, -10.0, -50.0, -87.0, -87.3] {
+        assert_eq!(exp_neg_flush_f32(x).to_bits(), exp_neg_f32(x).to_bits(), "x = {x}");
+    }
+}
+
 #[test]
 fn ln_within_1_ulp() {
     check("ln", 1.0, ln_f32, f64::ln);

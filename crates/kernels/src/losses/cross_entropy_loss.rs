@@ -39,9 +39,9 @@
 //! targets), so the relative error of the sums stays ≤ BLOCK·2⁻²⁴ whatever
 //! C is (C = 1e5 probability targets: f32 lanes alone gave 1.7e-5).
 
-use crate::math::{exp_f32, ln_f32, pmax_f32};
+use crate::math::{exp_neg_flush_f32, ln_f32, pmax_f32};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use crate::simd::v::{self, exp, ln, load, pmax, select, splat, store};
+use crate::simd::v::{self, exp_neg_flush, ln, load, pmax, select, splat, store};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use core::arch::wasm32::{f32x4_add, f32x4_div, f32x4_eq, f32x4_mul, f32x4_sub, v128, v128_and, v128_andnot};
 
@@ -182,7 +182,7 @@ impl Ce<'_> {
     /// to the sums (y comes from `yi` with probability targets).
     #[inline(always)]
     fn accumulate<'b>(&self, xv: f32, m: f32, wc: f32, yi: &mut Option<impl Iterator<Item = &'b f32>>, sums: &mut Sums) -> f32 {
-        let e = exp_f32(xv - m);
+        let e = exp_neg_flush_f32(xv - m);
         sums.s += e as f64;
         if self.prob {
             let wq = wc * (self.on_target * next_or(yi, f32::NAN) + self.smooth);
@@ -287,7 +287,7 @@ impl Ce<'_> {
                 for a in block {
                     let xv = load(a);
                     let wv = next4(&mut wi, splat(1.0));
-                    let e = exp(f32x4_sub(xv, ms));
+                    let e = exp_neg_flush(f32x4_sub(xv, ms));
                     sv = f32x4_add(sv, e);
                     if let Some(d) = gi.as_mut().and_then(|it| it.next()) {
                         store(d, e);
@@ -413,7 +413,7 @@ impl Ce<'_> {
                 let yrow = yrows.as_mut().and_then(|it| it.next());
                 for u in 0..L {
                     let xv = lanes(row, ju(u));
-                    let e = exp(f32x4_sub(xv, mv[u]));
+                    let e = exp_neg_flush(f32x4_sub(xv, mv[u]));
                     sv[u] = f32x4_add(sv[u], e);
                     if let Some(d) = grow.as_deref_mut().and_then(|r| lanes_mut(r, ju(u))) {
                         store(d, e);
