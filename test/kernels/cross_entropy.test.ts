@@ -220,6 +220,33 @@ describe.each(backends())("crossEntropyFwdBwd on $name", (K) => {
     expect(Array.from(gradOut)).toEqual(new Array(48).fill(0));
   });
 
+  test("long rows on the plain path (indices, no weight, no smoothing): leading −inf, NaN in the tail, ±inf", () => {
+    // C = 8195: 8-class SIMD steps, one vector and 3 scalar classes of tail.
+    const classes = 8195;
+    const c = makeCase(mulberry32(48), 6, classes, 1, { lo: -30, hi: 30 });
+    for (let k = 0; k < 5000; k++) c.logits[classes + k] = -Infinity; // row 1: a leading run of −inf
+    c.target[1] = 6000;
+    c.logits[2 * classes + 8193] = NaN; // row 2: NaN among the scalar tail
+    c.logits[3 * classes + 17] = Infinity; // row 3: +inf
+    for (let k = 0; k < classes; k++) c.logits[4 * classes + k] = -Infinity; // row 4: all −inf
+    c.target[5] = -100; // row 5: ignored
+    const logits = heapF32(c.logits);
+    const lossOut = heapF32(6);
+    const gradOut = heapF32(6 * classes);
+    K.crossEntropyFwdBwd(logits, heapF32(c.target), null, 6, classes, 1, -100, 0, false, lossOut, gradOut, 0.5);
+    const ref = reference(c, logits, c.target, null);
+    for (const r of [0, 1, 5]) {
+      expectClose(lossOut[r], ref.losses[r], LOSS_TOL, `${K.name} row ${r} loss`);
+      expectClose(gradOut.subarray(r * classes, (r + 1) * classes), ref.grad.slice(r * classes, (r + 1) * classes).map((g) => g * 0.5),
+        GRAD_TOL, `${K.name} row ${r} gradient`);
+    }
+    for (const r of [2, 3, 4]) {
+      expect(lossOut[r], `${K.name} row ${r} loss`).toBeNaN();
+      expect(gradOut.subarray(r * classes, (r + 1) * classes).every(Number.isNaN), `${K.name} row ${r} gradient`).toBe(true);
+    }
+    expect(gradOut[classes + 10], "a −inf logit's gradient").toBe(0);
+  });
+
   test("a NaN logit makes its own sample NaN and leaves the others alone", () => {
     for (const inner of [1, 3]) {
       const c = makeCase(mulberry32(47), 4, 9, inner, { smoothing: 0.1 });

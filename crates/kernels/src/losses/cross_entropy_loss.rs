@@ -24,7 +24,10 @@
 //! (4 at a time, scalar tail of the row); for inner > 1 across 4 adjacent
 //! positions j (contiguous in memory), the class loop outside, the target
 //! class picked by a lane mask, not a gather — the segmentation case
-//! (8, 21, 64, 64). Max uses pmax, not f32x4_max (see simd.rs).
+//! (8, 21, 64, 64). Max uses pmax, not f32x4_max (see simd.rs). Every
+//! exponent is x − m ≤ 0: math's exp_neg_flush. The common case (class
+//! indices, no weight, no smoothing, inner = 1) skips the bookkeeping:
+//! softmax_row.rs's three plain passes (about 1.4× faster on C = 1000).
 //! NaN logits make the sample's loss and gradient NaN; never a panic.
 //! Without label smoothing, W and w_c (c ≠ t) take no part: a NaN or
 //! infinite weight of a class no target uses (or a W that overflows f32)
@@ -40,6 +43,8 @@
 //! C is (C = 1e5 probability targets: f32 lanes alone gave 1.7e-5).
 
 use crate::math::{exp_neg_flush_f32, ln_f32, pmax_f32};
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+use super::softmax_row;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::v::{self, exp_neg_flush, ln, load, pmax, select, splat, store};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -267,6 +272,9 @@ impl Ce<'_> {
                 return 0.0;
             }
         }
+        if !self.prob && self.w.is_none() && self.smooth == 0.0 {
+            return self.plain_row(x, tgt, g);
+        }
         let (xc, xtail) = x.as_chunks::<4>();
         let mv = xc.iter().fold(splat(f32::NEG_INFINITY), |m, a| pmax(m, load(a)));
         let m = xtail.iter().fold(v::hmax(mv), |m, &v| pmax_f32(m, v));
@@ -343,6 +351,28 @@ impl Ce<'_> {
             *d = e * f.coef - f.target_sub(f.wt);
         }
         f.loss
+    }
+
+    /// The common case (class index, no weight, no smoothing; see
+    /// softmax_row.rs): max, exp-store-sum, scale, then the target class.
+    /// The same values as `row` would give: w_t = 1, coef = scale/S.
+    #[inline(always)]
+    fn plain_row(&self, x: &[f32], tgt: Tgt, g: Option<&mut [f32]>) -> f32 {
+        let m = softmax_row::row_max(x);
+        let Tgt::Index(t) = tgt else { return f32::NAN };
+        let (xt, _, ti) = self.class(x, 0, t);
+        let mut g = g;
+        let s = softmax_row::exp_sum(x, m, g.as_deref_mut());
+        let loss = (m - xt) + ln_f32(s);
+        if let Some(g) = g {
+            let coef = self.scale / s;
+            let e_t = g.get(ti).copied();
+            softmax_row::scale_row(g, coef);
+            if let (Some(e), Some(d)) = (e_t, g.get_mut(ti)) {
+                *d = e * coef - self.scale;
+            }
+        }
+        loss
     }
 
     /// inner > 1: adjacent positions 16 (then 4) at a time, classes in the

@@ -11,7 +11,8 @@
 //!   common case (no per-element output) of MSE, L1, BCE-with-logits,
 //!   KLDiv, SoftMargin, focal and MultiLabelSoftMargin on a wasm loop of its own;
 //! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
-//!   losses over (n, C, inner) rows and class-index targets;
+//!   losses over (n, C, inner) rows and class-index targets; softmax_row.rs
+//!   the plain three-pass softmax row of cross entropy's common case;
 //! - ctc_loss.rs: CTC's forward and backward recursions in log space;
 //! - cosine_embedding_loss.rs and triplet_margin_loss.rs: pairs (triples) of
 //!   rows (dot products and norms).
@@ -19,6 +20,7 @@
 mod pointwise;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod fast;
+mod softmax_row;
 
 pub mod elementwise;
 pub mod cross_entropy_loss;

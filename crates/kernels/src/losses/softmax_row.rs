@@ -1,0 +1,112 @@
+//! One contiguous row of logits through softmax, in three plain passes —
+//! the common cross entropy case (class-index targets, no class weight, no
+//! label smoothing, inner = 1), where the general kernel's per-class weight
+//! and target bookkeeping is all overhead:
+//!
+//! 1. m = max_c x_c, four independent pmax chains (16 classes a step);
+//! 2. e_c = e^{x_c − m} (exp_neg_flush: every exponent is ≤ 0), stored into
+//!    the gradient when there is one, and S = Σ e_c in two f32 chains of
+//!    FOLD vectors each, added and folded into f64 per block: ≤ FOLD
+//!    roundings per lane and block, so S's relative error stays ≤
+//!    (FOLD + 1)·2⁻²⁴ ≈ 5e-7 whatever C is (plain f32 sums put 1e-6 into
+//!    ln S at ~600 classes, softmax.rs's header);
+//! 3. g_c = e_c·k (k = scale/S; the caller fixes the target class).
+//!
+//! pmax drops a NaN logit from m, but its e_c is NaN and so is S: the loss
+//! and every gradient of the row become NaN, as in the general kernel. A row
+//! of −inf (m = −inf) or with +inf (m = +inf) gives NaN exponents the same
+//! way (PyTorch: NaN too). wasm (SIMD128) only; the host runs the general
+//! scalar path.
+
+#![cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+
+use crate::math::{exp_neg_flush_f32, pmax_f32};
+use crate::simd::v::{self, exp_neg_flush, load, pmax, splat, store};
+use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_sub};
+
+/// Vector steps (of two vectors, one per chain) summed in f32 before a fold.
+const FOLD: usize = 8;
+
+/// max_c x_c, NaN dropped (−inf for an empty row).
+#[inline(always)]
+pub(crate) fn row_max(x: &[f32]) -> f32 {
+    let (x4, tail) = x.as_chunks::<4>();
+    let (x16, rest) = x4.as_chunks::<4>();
+    let mut m = [splat(f32::NEG_INFINITY); 4];
+    for c in x16 {
+        // Four independent chains: pmax's latency is not the bound.
+        for (m, a) in m.iter_mut().zip(c) {
+            *m = pmax(*m, load(a));
+        }
+    }
+    for a in rest {
+        m[0] = pmax(m[0], load(a));
+    }
+    let mv = pmax(pmax(m[0], m[1]), pmax(m[2], m[3]));
+    tail.iter().fold(v::hmax(mv), |m, &x| pmax_f32(m, x))
+}
+
+/// S = Σ_c e^{x_c − m}, rounded to f32; e_c stored into `e` when it is
+/// given (and as long as x).
+#[inline(always)]
+pub(crate) fn exp_sum(x: &[f32], m: f32, e: Option<&mut [f32]>) -> f32 {
+    match e {
+        Some(e) if e.len() == x.len() => exp_sum_impl::<true>(x, m, e),
+        _ => exp_sum_impl::<false>(x, m, &mut []),
+    }
+}
+
+#[inline(always)]
+fn exp_sum_impl<const STORE: bool>(x: &[f32], m: f32, e: &mut [f32]) -> f32 {
+    let (ms, zero) = (splat(m), splat(0.0));
+    let (x4, xtail) = x.as_chunks::<4>();
+    let (x8, xrest) = x4.as_chunks::<2>();
+    let (e4, etail) = e.as_chunks_mut::<4>();
+    let (e8, erest) = e4.as_chunks_mut::<2>();
+    let mut e8 = e8.iter_mut();
+    let mut total = 0.0f64;
+    for block in x8.chunks(FOLD) {
+        let (mut s0, mut s1) = (zero, zero);
+        for [a, b] in block {
+            let a = exp_neg_flush(f32x4_sub(load(a), ms));
+            let b = exp_neg_flush(f32x4_sub(load(b), ms));
+            s0 = f32x4_add(s0, a);
+            s1 = f32x4_add(s1, b);
+            if let Some([da, db]) = if STORE { e8.next() } else { None } {
+                store(da, a);
+                store(db, b);
+            }
+        }
+        total += v::hsum_f64(f32x4_add(s0, s1));
+    }
+    // The last 0–7 classes: one vector, then scalar.
+    if let Some(a) = xrest.first() {
+        let a = exp_neg_flush(f32x4_sub(load(a), ms));
+        total += v::hsum_f64(a);
+        if let Some(d) = if STORE { erest.first_mut() } else { None } {
+            store(d, a);
+        }
+    }
+    let mut etail = etail.iter_mut();
+    for &xv in xtail {
+        let ev = exp_neg_flush_f32(xv - m);
+        total += ev as f64;
+        if let Some(d) = if STORE { etail.next() } else { None } {
+            *d = ev;
+        }
+    }
+    total as f32
+}
+
+/// g_c ← g_c·k over the row.
+#[inline(always)]
+pub(crate) fn scale_row(g: &mut [f32], k: f32) {
+    let kv = splat(k);
+    let (g4, tail) = g.as_chunks_mut::<4>();
+    for d in g4 {
+        store(d, f32x4_mul(load(d), kv));
+    }
+    for d in tail {
+        *d *= k;
+    }
+}
