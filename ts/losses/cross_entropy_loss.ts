@@ -28,7 +28,8 @@ import { fusedLoss, viewsOf } from "./reduction";
 import { checkInteger, checkNumber, checkOptions } from "../options";
 import { checkWeightLength, weightTensor } from "./weights";
 import { checkTensor } from "../errors";
-import { formatShape, sameShape, sizeOf } from "../shape";
+import { formatShape, sameShape } from "../shape";
+import { classIndexDenominator, classLayout } from "./class_targets";
 import { checkTargetWithoutGrad } from "./checks";
 
 /** Options of `CrossEntropyLoss` and `F.crossEntropy` (PyTorch's, camelCased). */
@@ -91,14 +92,7 @@ export class CrossEntropyLoss extends Loss {
   forward(input: Tensor, target: Tensor): Tensor {
     checkTensor(input, "CrossEntropyLoss: input");
     checkTensor(target, "CrossEntropyLoss: target");
-    if (input.ndim === 0) {
-      throw new RangeError("CrossEntropyLoss: input must have shape (C), (N, C) or (N, C, d1, …), got a 0-d tensor");
-    }
-    const classes = input.ndim === 1 ? input.shape[0] : input.shape[1];
-    const n = input.ndim === 1 ? 1 : input.shape[0];
-    const spatial = input.shape.slice(2);
-    const inner = sizeOf(spatial);
-    const sampleShape = input.ndim === 1 ? [] : [n, ...spatial];
+    const { n, classes, inner, sampleShape } = classLayout(input, "CrossEntropyLoss");
     if (this.weight !== null) checkWeightLength(this.weight, classes, "CrossEntropyLoss: weight", "class");
 
     const probTargets = sameShape(target.shape, input.shape);
@@ -117,7 +111,9 @@ export class CrossEntropyLoss extends Loss {
     }
     if (!probTargets) checkTargetWithoutGrad(target, "CrossEntropyLoss (class-index targets)");
     // Probability targets: PyTorch's "mean" is NaN for an empty input (C = 0 included).
-    const denominator = probTargets ? (input.size === 0 ? 0 : n * inner) : this.classIndexDenominator(target, classes);
+    const denominator = probTargets
+      ? (input.size === 0 ? 0 : n * inner)
+      : classIndexDenominator(target, classes, this.ignoreIndex, this.weight, "CrossEntropyLoss");
 
     const smoothing = this.labelSmoothing;
     const weight = this.weight;
@@ -127,7 +123,7 @@ export class CrossEntropyLoss extends Loss {
       grads: ["a", probTargets ? (g) => this.probabilityTargetGrad(input, g, denominator) : null],
       reduction: this.reduction,
       noneShape: sampleShape,
-      noneGradShape: input.ndim === 1 ? [] : [n, 1, ...spatial],
+      noneGradShape: input.ndim === 1 ? [] : [n, 1, ...input.shape.slice(2)],
       denominator,
       kernel: (out, gradScale) => {
         const [x, t, w, lo, go] = viewsOf(input, target, weight, out.loss, out.grad);
@@ -136,28 +132,6 @@ export class CrossEntropyLoss extends Loss {
         );
       },
     });
-  }
-
-  /** Validates class indices and returns Σ w_t over the non-ignored targets. */
-  private classIndexDenominator(target: Tensor, classes: number): number {
-    const t = target.data;
-    const w = this.weight?.data ?? null;
-    const ignore = this.ignoreIndex;
-    let total = 0;
-    for (let i = 0; i < t.length; i++) {
-      const c = t[i];
-      if (c === ignore) continue;
-      if (!Number.isInteger(c)) {
-        throw new RangeError(`CrossEntropyLoss: target ${c} at flat index ${i} is not an integral class index`);
-      }
-      if (c < 0 || c >= classes) {
-        throw new RangeError(
-          `CrossEntropyLoss: target index ${c} at flat index ${i} is out of range for ${classes} classes (ignoreIndex is ${ignore})`,
-        );
-      }
-      total += w === null ? 1 : w[c];
-    }
-    return total;
   }
 
   /** ∂ℓ/∂target_c = −(1 − ε) · w_c · log p_c, scaled like the loss. */
