@@ -9,9 +9,9 @@
  *     SmoothL1, KLDiv, SoftMargin and focal), MultiLabelSoftMargin (1000 ×
  *     100 logits, 0/1 targets, a class weight);
  *   NLL (4096 × 100 log-probabilities), target ≥ 4×;
- *   the margin losses composed from Tensor ops: MultiMargin (1024 × 100),
- *     CosineEmbedding and TripletMargin (1024 × 128; p = 2, p = 3, and
- *     TripletMarginWithDistance's default distance), target ≥ 4×.
+ *   the margin losses: MultiMargin and MultiLabelMargin (1024 × 100, 4
+ *     labels a row), CosineEmbedding and TripletMargin (1024 × 128; p = 2,
+ *     p = 3, and TripletMarginWithDistance's default distance), target ≥ 4×.
  * Each case checks that the contenders agree on the loss (relative error).
  */
 import * as nx from "../../ts/index";
@@ -269,6 +269,47 @@ export function moreLossCases(): MoreLossCase[] {
     },
     api: (backend) =>
       apiRunner(backend, [new nx.Tensor(scores, { shape: [rowsM, cm] }), new nx.Tensor(classIdx)], (a, b) => multiMargin(a, b)),
+  });
+
+  // MultiLabelMargin: 4 labels per row (distinct), the rest of the row −1.
+  const perRow = 4;
+  const lists = new Float32Array(rowsM * cm).fill(-1);
+  for (let r = 0; r < rowsM; r++) {
+    for (let k = 0; k < perRow; k++) lists[r * cm + k] = (classIdx[r] + 17 * k) % cm;
+  }
+  const multiLabelMargin = new nx.MultiLabelMarginLoss();
+  const isTarget = new Uint8Array(cm);
+  cases.push({
+    id: "multilabelMargin 1024x100 fwdBwd",
+    target: 4,
+    loop: () => {
+      let sum = 0;
+      const s = 1 / (rowsM * cm);
+      gScores.fill(0);
+      for (let r = 0; r < rowsM; r++) {
+        const base = r * cm;
+        isTarget.fill(0);
+        let len = 0;
+        while (len < cm && lists[base + len] >= 0) isTarget[lists[base + len++]] = 1;
+        for (let k = 0; k < len; k++) {
+          const j = lists[base + k];
+          const shift = 1 - scores[base + j];
+          for (let i = 0; i < cm; i++) {
+            const z = shift + scores[base + i];
+            if (isTarget[i] === 0 && z > 0) {
+              sum += z;
+              gScores[base + i] += s;
+              gScores[base + j] -= s;
+            }
+          }
+        }
+      }
+      return sum / (rowsM * cm);
+    },
+    api: (backend) =>
+      apiRunner(backend, [new nx.Tensor(scores, { shape: [rowsM, cm] }), new nx.Tensor(lists, { shape: [rowsM, cm] })], (a, b) =>
+        multiLabelMargin(a, b),
+      ),
   });
 
   const dim = 128;

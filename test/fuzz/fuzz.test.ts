@@ -19,13 +19,9 @@ const CASES = 300;
  * they must still fail, and nothing else may — a fix makes the test say
  * which entry to drop.
  */
-const MLM_TIE =
-  "MultiLabelMarginLoss rounds z = 1 − (x_j − x_i) where PyTorch rounds (1 − x_j) + x_i: at a float32 tie (PyTorch's z = 0, no gradient) the library's z > 0 takes a gradient of 1/C";
 const KNOWN: Record<number, { backends: string[]; issue: string }> = {
-  38: { backends: ["js", "wasm-simd"], issue: MLM_TIE },
-  60: { backends: ["js", "wasm-simd"], issue: MLM_TIE },
-  170: { backends: ["js", "wasm-simd"], issue: MLM_TIE },
-  192: { backends: ["js", "wasm-simd"], issue: MLM_TIE },
+  // (Cases 38, 60, 170 and 192, MultiLabelMarginLoss's float32 ties, pass since its fused
+  // kernel rounds z = (1 − x_j) + x_i as PyTorch does.)
 };
 
 describe("differential fuzz, fast slice", () => {

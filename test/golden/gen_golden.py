@@ -579,6 +579,14 @@ def multilabel_margin_cases():
     t = torch.tensor([[3.0, 0, -1, 1], [0, 1, 2, 3], [-1, 0, 0, 0], [2, 2, -1, 0]])  # a full row, an empty row, a repeated index
     multi_all(cases, "MultiLabelMargin (N,C)", mk, {}, [rng.randn(4, 4), t], [True, False])
     multi_all(cases, "MultiLabelMargin (C)", mk, {}, [rng.randn(5), torch.tensor([4.0, 1, -1, 2, 2])], [True, False])
+    # 37 classes (the fused kernel's SIMD body and tail), lists of 0–9 classes, and pairs at a margin of exactly 0.
+    x = rng.randn(5, 37)
+    t = torch.full((5, 37), -1.0)
+    for r, k in enumerate([1, 3, 9, 0, 37]):
+        t[r, :k] = torch.randperm(37, generator=rng.g)[:k].float()
+    x[0, 5], x[0, 6] = 0.25, -0.75  # with class 5 the target: 1 − x_5 + x_6 = 0
+    t[0, 0] = 5
+    multi_all(cases, "MultiLabelMargin (5,37), lists of 1, 3, 9, 0 and 37 classes, a zero margin", mk, {}, [x, t], [True, False])
     return cases
 
 

@@ -1,11 +1,13 @@
 /**
- * The losses composed from Tensor ops against PyTorch 1.13 golden values,
+ * The margin and embedding losses (fused kernels, or composed from Tensor
+ * ops) against PyTorch 1.13 golden values,
  * values and the gradient of every differentiable input, on both backends,
  * through the class and nx.F: CosineEmbeddingLoss, MultiMarginLoss (p 1 and 2, margin, weight), MultiLabelMarginLoss
  * (−1-terminated targets, repeated indices, an empty row),
  * TripletMarginLoss (p, eps, swap), TripletMarginWithDistanceLoss (the
  * default distance, and a user's 1 − cosine similarity with swap). Plus
- * PyTorch's errors.
+ * PyTorch's errors, and MultiLabelMarginLoss's NaN and inf scores (values
+ * from PyTorch 1.13's kernel).
  *
  * Tolerance: sums over classes or features of a few float32 roundings each,
  * and norms/cosines with a square root and a division: 2e-5 relative with
@@ -62,8 +64,12 @@ describe("errors", () => {
     expect(() => F.multiMarginLoss(x, new nx.Tensor([0, 3]))).toThrow(/target index 3 at flat index 1 is out of range for 3 classes/);
     expect(() => F.multiMarginLoss(x, new nx.Tensor([0, 1]), { weight: [1, 2] })).toThrow(/weight must have 3 elements/);
   });
-  test("MultiLabelMarginLoss: an index out of range", () => {
-    expect(() => F.multilabelMarginLoss(nx.randn([1, 3], { seed: 2 }), new nx.Tensor([[0, 5, -1]]))).toThrow(/target 5 at flat index 1/);
+  test("MultiLabelMarginLoss: an index out of range, a negative other than −1, a non-integer", () => {
+    const x = nx.randn([1, 3], { seed: 2 });
+    expect(() => F.multilabelMarginLoss(x, new nx.Tensor([[0, 5, -1]]))).toThrow(/target 5 at flat index 1/);
+    expect(() => F.multilabelMarginLoss(x, new nx.Tensor([[0, -2, -1]]))).toThrow(RangeError);
+    expect(() => F.multilabelMarginLoss(x, new nx.Tensor([[0.5, -1, -1]]))).toThrow(/target 0.5 at flat index 0/);
+    expect(() => F.multilabelMarginLoss(x, new nx.Tensor([0, -1, -1]))).toThrow(/does not match input shape/);
   });
   test("TripletMarginWithDistanceLoss: margin ≤ 0, a distance that is no function or returns no Tensor", () => {
     expect(() => new nx.TripletMarginWithDistanceLoss({ margin: 0 })).toThrow(RangeError);
@@ -159,6 +165,18 @@ describe("p < 1 at a zero coordinate (found by the differential fuzzer)", () => 
       loss.backward();
       expectClose(loss.item(), 7.071796417236328, TOL, `${backend} triplet p 0.5 loss`);
       expectClose(Array.from(a.grad!.data), [1.8660254, 1.1547005], TOL, `${backend} triplet p 0.5 grad`);
+    });
+  });
+});
+
+describe.each(BACKENDS)("MultiLabelMarginLoss on %s: NaN and inf scores as PyTorch's kernel", (name) => {
+  test("a NaN score adds nothing; an inf score gives an inf loss and finite gradients", () => {
+    withBackend(name, () => {
+      const x = new nx.Tensor([[0.1, NaN, 0.4, 0.8], [0.3, 0.2, Infinity, -1]], { requiresGrad: true });
+      const loss = F.multilabelMarginLoss(x, new nx.Tensor([[3, 0, -1, 1], [0, -1, 0, 0]]), { reduction: "none" });
+      expectClose(loss.data, [0.475, Infinity], { rtol: 1e-6, atol: 0 }, `${name} losses`);
+      loss.sum().backward();
+      expectClose(x.grad!.data, [-0.25, 0, 0.5, -0.25, -0.5, 0.25, 0.25, 0], { rtol: 1e-6, atol: 0 }, `${name} gradient`);
     });
   });
 });

@@ -272,6 +272,25 @@ export interface Backend {
   ): number;
 
   /**
+   * MultiLabelMarginLoss over scores (n, classes); each target row lists
+   * class indices (validated) up to the first −1, T their set: per row
+   * loss = (1/C)·Σ_{j listed} Σ_{i ∉ T} max(0, 1 − x_j + x_i), and
+   * gradScale·∂loss/∂x (a pair counts only where 1 − x_j + x_i > 0, so NaN
+   * adds nothing, as PyTorch's kernel). `workspace` holds `classes` floats
+   * (overwritten).
+   */
+  multilabelMarginFwdBwd(
+    input: F32,
+    target: F32,
+    n: number,
+    classes: number,
+    lossOut: F32 | null,
+    gradOut: F32 | null,
+    workspace: F32,
+    gradScale: number,
+  ): number;
+
+  /**
    * CosineEmbeddingLoss over pairs of rows x1, x2 (n, d), labels y (n), margin m:
    * cos = Σ x1x2 / sqrt((Σ x1² + 1e-12)(Σ x2² + 1e-12)); loss = 1 − cos (y = 1),
    * max(0, cos − m) (y = −1), 0 else; gradScale·∂loss/∂x1 into gradOut and

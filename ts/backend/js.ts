@@ -507,6 +507,40 @@ export const jsBackend: Backend = {
     return total;
   },
 
+  multilabelMarginFwdBwd(input, target, n, classes, lossOut, gradOut, workspace, gradScale) {
+    // PyTorch's loops: targets' scores replaced by −inf in the workspace, so
+    // their pairs are never > 0 (the Rust kernel's layout).
+    const k = gradScale / classes;
+    let total = 0;
+    for (let r = 0; r < n; r++) {
+      const base = r * classes;
+      let len = 0;
+      while (len < classes && target[base + len] >= 0) len++;
+      for (let i = 0; i < classes; i++) workspace[i] = input[base + i];
+      for (let l = 0; l < len; l++) workspace[target[base + l]] = -Infinity;
+      if (gradOut !== null) gradOut.fill(0, base, base + classes);
+      let sum = 0;
+      for (let l = 0; l < len; l++) {
+        const j = target[base + l];
+        // z = (1 − x_j) + x_i rounded to float32 as in PyTorch, so ties decide alike.
+        const shift = Math.fround(1 - input[base + j]);
+        let count = 0;
+        for (let i = 0; i < classes; i++) {
+          const z = Math.fround(shift + workspace[i]);
+          if (!(z > 0)) continue;
+          sum += z;
+          count++;
+          if (gradOut !== null) gradOut[base + i] += k;
+        }
+        if (gradOut !== null) gradOut[base + j] -= count * k;
+      }
+      const loss = sum / classes;
+      if (lossOut !== null) lossOut[r] = loss;
+      total += loss;
+    }
+    return total;
+  },
+
   cosineEmbeddingFwdBwd(x1, x2, y, n, d, margin, lossOut, gradOut, grad2Out, gradScale) {
     const m = Math.fround(margin);
     let total = 0;

@@ -128,6 +128,11 @@ export function createWasmBackend(k: KernelExports, heap: Heap): Backend {
         input.byteOffset, target.byteOffset, ptr(weight), n, classes, p, margin, ptr(lossOut), ptr(gradOut), gradScale,
       );
     },
+    multilabelMarginFwdBwd(input, target, n, classes, lossOut, gradOut, workspace, gradScale) {
+      return k.multilabel_margin_fwd_bwd(
+        input.byteOffset, target.byteOffset, n, classes, ptr(lossOut), ptr(gradOut), workspace.byteOffset, gradScale,
+      );
+    },
     cosineEmbeddingFwdBwd(x1, x2, y, n, d, margin, lossOut, gradOut, grad2Out, gradScale) {
       return k.cosine_embedding_fwd_bwd(
         x1.byteOffset, x2.byteOffset, y.byteOffset, n, d, margin, ptr(lossOut), ptr(gradOut), ptr(grad2Out), gradScale,

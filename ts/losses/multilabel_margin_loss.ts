@@ -4,23 +4,27 @@
  * the last one (only the indices before the first −1 count):
  *   ℓ_n = (1/C)·Σ_{j ∈ targets} Σ_{i ∉ targets} max(0, 1 − (x_j − x_i))
  * Multi-label classification with a margin between every target class and
- * every other class. "mean" divides by N. Composed from Tensor ops over the
- * (C × C) pairs of each sample (relu; the gradient at a margin of exactly 0
- * is 0, as PyTorch's kernel); memory grows as N·C².
+ * every other class. "mean" divides by N. One fused kernel
+ * (multilabelMarginFwdBwd, crates/kernels/src/losses/multilabel_margin_loss.rs):
+ * one pass over the row per listed class, O(C·|targets|) per sample and no
+ * C × C buffer. As PyTorch's kernel, a pair counts only where
+ * 1 − x_j + x_i > 0: its gradient is 0 at a margin of exactly 0, and a NaN
+ * score adds nothing.
  * NOTE: the targets take no gradient; class indices are float tensors
  * holding integral values.
  */
 import { Tensor } from "../tensor";
+import { kernelsNow } from "../backend/select";
 import { Loss, type LossOptions } from "./loss";
 import { checkOptions } from "../options";
 import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
-import { reduceComposite } from "./composite";
+import { fusedLoss, viewsOf } from "./reduction";
 
 /**
  * Multi-label hinge loss, as `torch.nn.MultiLabelMarginLoss`, on scores (N, C) or (C); each row
  * of the target (the same shape) lists that sample's classes, ended by −1:
- * ℓ_n = (1/C)·Σ_{j ∈ targets} Σ_{i ∉ targets} max(0, 1 − (x_j − x_i)). "mean" divides by N; memory
- * grows as N·C².
+ * ℓ_n = (1/C)·Σ_{j ∈ targets} Σ_{i ∉ targets} max(0, 1 − (x_j − x_i)). "mean" divides by N. As
+ * PyTorch's kernel, a pair with 1 − (x_j − x_i) ≤ 0, or NaN, adds nothing (gradient 0 there).
  * NOTE: the targets take no gradient; class indices are float tensors holding integral values.
  *
  * @example
@@ -48,32 +52,38 @@ export class MultiLabelMarginLoss extends Loss {
     const batched = input.ndim === 2;
     const classes = input.shape[input.ndim - 1];
     const n = batched ? input.shape[0] : 1;
-    // pairs[r, j, i] = (times j is listed as a target) · [i is no target]: a constant.
-    const pairs = new Float32Array(n * classes * classes);
-    const tv = target.data;
-    for (let r = 0; r < n; r++) {
-      const listed = new Float32Array(classes);
-      for (let k = 0; k < classes; k++) {
-        const c = tv[r * classes + k];
-        if (c === -1) break;
-        if (!Number.isInteger(c) || c < 0 || c >= classes) {
-          throw new RangeError(
-            `MultiLabelMarginLoss: target ${c} at flat index ${r * classes + k} is no class index in [0, ${classes}) and not the −1 that ends the list`,
-          );
-        }
-        listed[c]++;
-      }
-      for (let j = 0; j < classes; j++) {
-        if (listed[j] === 0) continue;
-        for (let i = 0; i < classes; i++) if (listed[i] === 0) pairs[(r * classes + j) * classes + i] = listed[j];
+    checkClassLists(target.data, n, classes);
+    return fusedLoss({
+      name: "MultiLabelMarginLoss",
+      inputs: [input, target],
+      grads: ["a", null],
+      reduction: this.reduction,
+      noneShape: batched ? [n] : [],
+      noneGradShape: batched ? [n, 1] : [],
+      denominator: n,
+      kernel: (out, gradScale) => {
+        const workspace = Tensor.empty([classes]);
+        const [x, t, ws, lo, go] = viewsOf(input, target, workspace, out.loss, out.grad);
+        const total = kernelsNow().multilabelMarginFwdBwd(x!, t!, n, classes, lo, go, ws!, gradScale);
+        workspace.dispose();
+        return total;
+      },
+    });
+  }
+}
+
+/** RangeError unless each row lists class indices in [0, C), ended by −1 (or by the row's end). */
+function checkClassLists(t: Float32Array, n: number, classes: number): void {
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < classes; k++) {
+      const c = t[r * classes + k];
+      if (c === -1) break;
+      if (!Number.isInteger(c) || c < 0 || c >= classes) {
+        throw new RangeError(
+          `MultiLabelMarginLoss: target ${c} at flat index ${r * classes + k} is no class index in [0, ${classes}) and not the −1 that ends the list`,
+        );
       }
     }
-    const mask = new Tensor(pairs, { shape: [n, classes, classes] });
-    const x = batched ? input : input.unsqueeze(0);
-    // z[r, j, i] = 1 − x_j + x_i
-    const z = x.unsqueeze(1).sub(x.unsqueeze(2)).add(1).relu().mul(mask);
-    const perSample = z.sum(2).sum(1).div(classes);
-    return reduceComposite(batched ? perSample : perSample.reshape([]), this.reduction);
   }
 }
 

@@ -95,6 +95,10 @@ export interface KernelExports {
     input: Ptr, target: Ptr, weight: Ptr, n: I32, classes: I32, p: I32, margin: F32,
     lossOut: Ptr, gradOut: Ptr, gradScale: F32,
   ): F64;
+  multilabel_margin_fwd_bwd(
+    input: Ptr, target: Ptr, n: I32, classes: I32,
+    lossOut: Ptr, gradOut: Ptr, workspace: Ptr, gradScale: F32,
+  ): F64;
   cosine_embedding_fwd_bwd(
     x1: Ptr, x2: Ptr, y: Ptr, n: I32, d: I32, margin: F32,
     lossOut: Ptr, grad1Out: Ptr, grad2Out: Ptr, gradScale: F32,

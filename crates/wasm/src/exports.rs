@@ -471,6 +471,38 @@ pub unsafe extern "C" fn multi_margin_fwd_bwd(
     }
 }
 
+/// MultiLabelMarginLoss over scores (n, classes) (see losses/multilabel_margin_loss.rs).
+///
+/// # Safety
+/// The shared contract: input, target and a non-null grad_out hold
+/// n·classes f32; a non-null loss_out n; workspace `classes` (written).
+#[no_mangle]
+pub unsafe extern "C" fn multilabel_margin_fwd_bwd(
+    input: *const f32,
+    target: *const f32,
+    n: usize,
+    classes: usize,
+    loss_out: *mut f32,
+    grad_out: *mut f32,
+    workspace: *mut f32,
+    grad_scale: f32,
+) -> f64 {
+    let Some(total) = n.checked_mul(classes) else { return f64::NAN };
+    // SAFETY: the shared contract.
+    unsafe {
+        losses::multilabel_margin_loss::multilabel_margin_fwd_bwd(
+            view(input, total),
+            view(target, total),
+            n,
+            classes,
+            opt_mut(loss_out, n),
+            opt_mut(grad_out, total),
+            view_mut(workspace, classes),
+            grad_scale,
+        )
+    }
+}
+
 /// CosineEmbeddingLoss over pairs of rows (n, d) (see losses/cosine_embedding_loss.rs).
 ///
 /// # Safety

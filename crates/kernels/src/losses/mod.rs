@@ -13,6 +13,7 @@
 //! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
 //!   losses over (n, C, inner) rows and class-index targets; softmax_row.rs
 //!   the plain three-pass softmax row of cross entropy's common case;
+//! - multilabel_margin_loss.rs: rows of C scores against lists of classes;
 //! - ctc_loss.rs: CTC's forward and backward recursions in log space;
 //! - cosine_embedding_loss.rs and triplet_margin_loss.rs: pairs (triples) of
 //!   rows (dot products and norms).
@@ -27,5 +28,6 @@ pub mod cross_entropy_loss;
 pub mod nll_loss;
 pub mod ctc_loss;
 pub mod multi_margin_loss;
+pub mod multilabel_margin_loss;
 pub mod cosine_embedding_loss;
 pub mod triplet_margin_loss;
