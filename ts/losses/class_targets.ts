@@ -1,8 +1,10 @@
 /**
- * What the row losses over class indices (cross entropy, NLL) share: the
- * (N, C, d1, …, dk) layout of the input and the (N, d1, …, dk) targets, the
- * validation of class indices, and the weighted "mean" denominator
- * Σ w_t over the non-ignored targets.
+ * What the row losses over class indices (cross entropy, NLL, multi-margin,
+ * multi-label margin) share: the (N, C, d1, …, dk) layout of the input and
+ * the (N, d1, …, dk) targets, the validation of class indices (one per
+ * sample, or a −1-ended list per row), and the weighted "mean" denominator
+ * Σ w_t over the non-ignored targets. Their kernels share
+ * crates/kernels/src/losses/class_rows.rs.
  */
 import type { Tensor } from "../tensor";
 import { formatShape, sameShape, sizeOf } from "../shape";
@@ -59,4 +61,23 @@ export function classIndexDenominator(target: Tensor, classes: number, ignoreInd
     total += w === null ? 1 : w[c];
   }
   return total;
+}
+
+/**
+ * RangeError unless each of the n rows of `classes` targets lists class indices in [0, classes),
+ * ended by −1 or by the row's end (MultiLabelMarginLoss).
+ */
+export function checkClassLists(target: Tensor, n: number, classes: number, what: string): void {
+  const t = target.data;
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < classes; k++) {
+      const c = t[r * classes + k];
+      if (c === -1) break;
+      if (!Number.isInteger(c) || c < 0 || c >= classes) {
+        throw new RangeError(
+          `${what}: target ${c} at flat index ${r * classes + k} is no class index in [0, ${classes}) and not the −1 that ends the list`,
+        );
+      }
+    }
+  }
 }

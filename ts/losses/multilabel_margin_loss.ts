@@ -19,6 +19,7 @@ import { Loss, type LossOptions } from "./loss";
 import { checkOptions } from "../options";
 import { checkInputTarget, checkTargetWithoutGrad } from "./checks";
 import { fusedLoss, viewsOf } from "./reduction";
+import { checkClassLists } from "./class_targets";
 
 /**
  * Multi-label hinge loss, as `torch.nn.MultiLabelMarginLoss`, on scores (N, C) or (C); each row
@@ -52,7 +53,7 @@ export class MultiLabelMarginLoss extends Loss {
     const batched = input.ndim === 2;
     const classes = input.shape[input.ndim - 1];
     const n = batched ? input.shape[0] : 1;
-    checkClassLists(target.data, n, classes);
+    checkClassLists(target, n, classes, "MultiLabelMarginLoss");
     return fusedLoss({
       name: "MultiLabelMarginLoss",
       inputs: [input, target],
@@ -69,21 +70,6 @@ export class MultiLabelMarginLoss extends Loss {
         return total;
       },
     });
-  }
-}
-
-/** RangeError unless each row lists class indices in [0, C), ended by −1 (or by the row's end). */
-function checkClassLists(t: Float32Array, n: number, classes: number): void {
-  for (let r = 0; r < n; r++) {
-    for (let k = 0; k < classes; k++) {
-      const c = t[r * classes + k];
-      if (c === -1) break;
-      if (!Number.isInteger(c) || c < 0 || c >= classes) {
-        throw new RangeError(
-          `MultiLabelMarginLoss: target ${c} at flat index ${r * classes + k} is no class index in [0, ${classes}) and not the −1 that ends the list`,
-        );
-      }
-    }
   }
 }
 

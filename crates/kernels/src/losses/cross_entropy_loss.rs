@@ -42,6 +42,7 @@
 //! targets), so the relative error of the sums stays ≤ BLOCK·2⁻²⁴ whatever
 //! C is (C = 1e5 probability targets: f32 lanes alone gave 1.7e-5).
 
+use super::class_rows::{class_index, class_weight};
 use crate::math::{exp_neg_flush_f32, ln_f32, pmax_f32};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use super::softmax_row;
@@ -53,6 +54,7 @@ use core::arch::wasm32::{f32x4_add, f32x4_div, f32x4_eq, f32x4_mul, f32x4_sub, v
 /// The per-call constants.
 struct Ce<'a> {
     w: Option<&'a [f32]>,
+    classes: usize,
     inner: usize,
     ignore: f32,
     /// 1 − ε, and ε/C.
@@ -130,14 +132,10 @@ impl Ce<'_> {
     /// w_t for a class index stored as a float; NaN if it is no valid class.
     #[inline(always)]
     fn class(&self, x: &[f32], j: usize, t: f32) -> (f32, f32, usize) {
-        let ti = t as usize; // saturating: negatives → 0, then rejected below
-        let valid = ti as f32 == t;
-        let xt = x.get(ti.wrapping_mul(self.inner).wrapping_add(j)).filter(|_| valid);
-        let wt = match self.w {
-            Some(w) => w.get(ti).filter(|_| valid).copied().unwrap_or(f32::NAN),
-            None => 1.0,
-        };
-        (xt.copied().unwrap_or(f32::NAN), wt, if valid { ti } else { usize::MAX })
+        let ti = class_index(t, self.classes).unwrap_or(usize::MAX);
+        let xt = x.get(ti.wrapping_mul(self.inner).wrapping_add(j)).copied().unwrap_or(f32::NAN);
+        // usize::MAX: NaN with class weights, 1 without (the loss is NaN through x_t anyway).
+        (xt, class_weight(self.w, ti), ti)
     }
 
     /// One sample, scalar: classes at x[c·inner + j]; g is the batch item's
@@ -659,6 +657,7 @@ pub fn cross_entropy_fwd_bwd(
     let ce = Ce {
         exact,
         w,
+        classes,
         inner,
         ignore: ignore_index,
         on_target: 1.0 - label_smoothing,

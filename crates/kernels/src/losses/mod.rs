@@ -11,13 +11,15 @@
 //!   common case (no per-element output) of MSE, L1, BCE-with-logits,
 //!   KLDiv, SoftMargin, focal and MultiLabelSoftMargin on a wasm loop of its own;
 //! - cross_entropy_loss.rs, nll_loss.rs and multi_margin_loss.rs: the row
-//!   losses over (n, C, inner) rows and class-index targets; softmax_row.rs
+//!   losses over (n, C, inner) rows and class-index targets, sharing
+//!   class_rows.rs (class index, class weight, the row loop); softmax_row.rs
 //!   the plain three-pass softmax row of cross entropy's common case;
 //! - multilabel_margin_loss.rs: rows of C scores against lists of classes;
 //! - ctc_loss.rs: CTC's forward and backward recursions in log space;
 //! - cosine_embedding_loss.rs and triplet_margin_loss.rs: pairs (triples) of
 //!   rows (dot products and norms).
 
+mod class_rows;
 mod pointwise;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 mod fast;

@@ -7,7 +7,9 @@
 //! all C classes (four at a time on wasm) and then takes out the target
 //! class's own term (z_y = m). "mean" (÷ n) is the caller's, through
 //! grad_scale. NaN propagates; a target out of range gives NaN, no panic.
+//! The row loop, class index and weight: class_rows.rs.
 
+use super::class_rows::{class_index, class_weight, sum_rows};
 use crate::simd::lanes::Lane;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::lanes::Four;
@@ -38,21 +40,16 @@ pub fn multi_margin_fwd_bwd(
     classes: usize,
     p: i32,
     margin: f32,
-    mut loss_out: Option<&mut [f32]>,
-    mut grad_out: Option<&mut [f32]>,
+    loss_out: Option<&mut [f32]>,
+    grad_out: Option<&mut [f32]>,
     grad_scale: f32,
 ) -> f64 {
     let p2 = p == 2;
-    let mut sum = 0.0f64;
-    for r in 0..n {
-        let (Some(x), Some(&t)) = (input.get(r * classes..(r + 1) * classes), target.get(r)) else { return f64::NAN };
-        let y = t as usize;
-        let (Some(&xy), Some(wy)) = (x.get(y), weight.map_or(Some(1.0), |w| w.get(y).copied())) else {
-            return f64::NAN;
-        };
-        let k = wy / classes as f32;
+    sum_rows(input, n, classes, loss_out, grad_out, |r, x, mut g| {
+        let Some(y) = target.get(r).and_then(|&t| class_index(t, classes)) else { return f32::NAN };
+        let Some(&xy) = x.get(y) else { return f32::NAN };
+        let k = class_weight(weight, y) / classes as f32;
         let shift = margin - xy;
-        let mut g = grad_out.as_deref_mut().and_then(|g| g.get_mut(r * classes..(r + 1) * classes));
         let kg = k * grad_scale;
         let (mut acc, mut dacc) = (0.0f32, 0.0f32);
         let mut c = 0;
@@ -76,14 +73,9 @@ pub fn multi_margin_fwd_bwd(
         }
         // Take out the target's own term: z_y = m.
         let (vy, dy) = lanes_at::<f32>(&[margin], None, 0, 0.0, p2, 0.0);
-        let loss = k * (acc - vy);
         if let Some(gy) = g.and_then(|g| g.get_mut(y)) {
             *gy = -kg * (dacc - dy);
         }
-        if let Some(l) = loss_out.as_deref_mut().and_then(|l| l.get_mut(r)) {
-            *l = loss;
-        }
-        sum += loss as f64;
-    }
-    sum
+        k * (acc - vy)
+    })
 }

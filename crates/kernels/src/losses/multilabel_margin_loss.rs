@@ -1,6 +1,6 @@
 //! MultiLabelMarginLoss kernel over scores x viewed as (n, C) rows, each
-//! row's target a list of class indices ended by the first negative entry
-//! (−1; validated by the caller), T its set:
+//! row's target a list of class indices ended by the first entry that is no
+//! class index (−1; validated by the caller), T its set:
 //!   loss = (1/C)·Σ_{j in the list} Σ_{i ∉ T} max(0, 1 − x_j + x_i)
 //!   ∂loss/∂x_i = (1/C)·#{j : z_ji > 0} (i ∉ T),  ∂loss/∂x_j = −(1/C)·#{i ∉ T : z_ji > 0}
 //! summed over repeated list entries, as PyTorch's CPU kernel (whose loops
@@ -12,7 +12,9 @@
 //! targets, so the pair loop needs no mask: −inf + (1 − x_j) is never > 0
 //! (or NaN). Then one pass over the row per list entry, four classes at a
 //! time on wasm: O(C·|list|) instead of the composite's C² pairs in memory.
+//! The row loop and class indices: class_rows.rs.
 
+use super::class_rows::{class_index, sum_rows};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::v::{self, load, splat, store};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
@@ -21,6 +23,7 @@ use core::arch::wasm32::{f32x4_add, f32x4_gt, v128_and};
 /// (Σ_i max(0, z_i), #{i : z_i > 0}) for z_i = shift + xo_i, adding k to
 /// g_i where z_i > 0 (when `g` is given).
 #[inline(always)]
+#[cfg_attr(not(all(target_arch = "wasm32", target_feature = "simd128")), allow(unused_mut))]
 fn hinge_pass(xo: &[f32], mut g: Option<&mut [f32]>, shift: f32, k: f32) -> (f32, f32) {
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     let (mut sum, mut count, start) = {
@@ -64,51 +67,37 @@ pub fn multilabel_margin_fwd_bwd(
     target: &[f32],
     n: usize,
     classes: usize,
-    mut loss_out: Option<&mut [f32]>,
-    mut grad_out: Option<&mut [f32]>,
+    loss_out: Option<&mut [f32]>,
+    grad_out: Option<&mut [f32]>,
     workspace: &mut [f32],
     grad_scale: f32,
 ) -> f64 {
-    let Some(total) = n.checked_mul(classes) else { return f64::NAN };
-    let (Some(x), Some(t), Some(xo)) = (input.get(..total), target.get(..total), workspace.get_mut(..classes)) else {
-        return f64::NAN;
-    };
-    if classes == 0 {
-        // Every row's loss is 0/0, as PyTorch's sum /= dim.
-        if let Some(lo) = loss_out.and_then(|l| l.get_mut(..n)) {
-            lo.fill(f32::NAN);
-        }
-        return if n == 0 { 0.0 } else { f64::NAN };
-    }
+    let Some(xo) = workspace.get_mut(..classes) else { return f64::NAN };
     let k = grad_scale / classes as f32;
-    let mut sum = 0.0f64;
-    for (r, (xr, tr)) in x.chunks_exact(classes).zip(t.chunks_exact(classes)).enumerate() {
-        let list = &tr[..tr.iter().position(|&c| !(c >= 0.0)).unwrap_or(classes)];
+    sum_rows(input, n, classes, loss_out, grad_out, |r, xr, mut g| {
+        let Some(tr) = target.get(r * classes..(r + 1) * classes) else { return f32::NAN };
+        // The list: the entries before the first that is no class index (−1).
+        let list = &tr[..tr.iter().position(|&c| class_index(c, classes).is_none()).unwrap_or(classes)];
         xo.copy_from_slice(xr);
         for &c in list {
             if let Some(o) = xo.get_mut(c as usize) {
                 *o = f32::NEG_INFINITY;
             }
         }
-        let mut g = grad_out.as_deref_mut().and_then(|g| g.get_mut(r * classes..(r + 1) * classes));
         if let Some(g) = g.as_deref_mut() {
             g.fill(0.0);
         }
         let mut acc = 0.0f64;
         for &c in list {
             let j = c as usize;
-            let Some(&xj) = xr.get(j) else { return f64::NAN };
+            let Some(&xj) = xr.get(j) else { return f32::NAN };
             let (s, count) = hinge_pass(xo, g.as_deref_mut(), 1.0 - xj, k);
             acc += s as f64;
             if let Some(d) = g.as_deref_mut().and_then(|g| g.get_mut(j)) {
                 *d -= count * k;
             }
         }
-        let loss = (acc / classes as f64) as f32;
-        if let Some(l) = loss_out.as_deref_mut().and_then(|l| l.get_mut(r)) {
-            *l = loss;
-        }
-        sum += loss as f64;
-    }
-    sum
+        // C = 0: 0/0 = NaN, as PyTorch's sum /= dim.
+        (acc / classes as f64) as f32
+    })
 }

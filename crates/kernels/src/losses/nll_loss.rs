@@ -10,7 +10,9 @@
 //! ignoreIndex (PyTorch's is an int64) needs to cross the boundary.
 //! "mean" (Σ w_t over the non-ignored samples) is the caller's, through
 //! grad_scale. Memory-bound: the gradient is zero-filled, then one store per
-//! sample.
+//! sample. Class index and weight: class_rows.rs.
+
+use super::class_rows::{class_index, class_weight};
 
 /// Σ −w_t·x_t; per-sample losses into `loss_out` (n·inner), grad_scale·∂ into
 /// `grad_out` (n·C·inner).
@@ -35,11 +37,9 @@ pub fn nll_fwd_bwd(
         for j in 0..inner {
             let s = b * inner + j;
             let Some(&t) = target.get(s) else { return f64::NAN };
-            let c = t as usize; // saturating: negatives → 0, rejected below
-            let valid = c as f32 == t && c < classes && c as i64 != ignore as i64;
             let mut loss = 0.0f32;
-            if valid {
-                let w = weight.map_or(Some(1.0), |w| w.get(c).copied()).unwrap_or(f32::NAN);
+            if let Some(c) = class_index(t, classes).filter(|&c| c as i64 != ignore as i64) {
+                let w = class_weight(weight, c);
                 let at = (b * classes + c) * inner + j;
                 loss = -w * input.get(at).copied().unwrap_or(f32::NAN);
                 if let Some(d) = grad_out.as_deref_mut().and_then(|g| g.get_mut(at)) {
