@@ -15,7 +15,7 @@
 //! - `exp_neg_f32` (x ≤ 0, NaN passes; every exp of cross entropy and
 //!   softmax after the max shift, and softplus/sigmoid's e^−|x|): the same
 //!   reduction, no upper clamp, the polynomial in Estrin's pairs (a shorter
-//!   dependency chain), one scale factor 2^(n+64) built from t's bits, then
+//!   dependency chain), one scale factor 2^(n+64) that is t's bits << 23, then
 //!   ·2⁻⁶⁴ (exact for normal results, one rounding for subnormal ones).
 //!   < 1 ulp (0.978 over every 13th f32 ≤ 0), subnormal results included.
 //! - `exp_neg_flush_f32` (x ≤ 0, NaN passes): as exp_neg_f32 but x clamped
@@ -123,13 +123,15 @@ pub(crate) const EXP_NEG_LO: f32 = EXP_LO;
 /// Lower clamp of exp_neg_flush_f32: n = round(−88·log2 e) = −127, whose
 /// scale factor (n + 127) << 23 is +0.
 pub(crate) const EXP_FLUSH_LO: f32 = -88.0;
-/// Exponent bias of the single scale factor 2^(n+64) of exp_neg_f32, taken
-/// out of t's bits in one subtraction: bits(t) − MAGIC_BITS + 127 + 64.
-pub(crate) const EXP_NEG_BIAS: i32 = MAGIC_BITS - 127 - 64;
+/// The rounding constant of exp_neg_f32: 1.5·2²³ + 127 + 64, so that t's
+/// low mantissa bits hold n + 191 and bits(t) << 23 is 2^(n+64) — the high
+/// bits of the constant shift out (t stays in [2²³, 2²⁴), where adding it
+/// rounds to an integer as MAGIC does). One op fewer than a subtraction.
+pub(crate) const EXP_NEG_MAGIC: f32 = MAGIC + 191.0;
 /// 2⁻⁶⁴, the constant second factor of exp_neg_f32.
 pub(crate) const TWO_M64: f32 = 5.421_010_9e-20;
-/// As EXP_NEG_BIAS for exp_neg_flush_f32's factor 2^n.
-pub(crate) const EXP_FLUSH_BIAS: i32 = MAGIC_BITS - 127;
+/// As EXP_NEG_MAGIC for exp_neg_flush_f32's factor 2^n: n + 127 ≥ 0 there.
+pub(crate) const EXP_FLUSH_MAGIC: f32 = MAGIC + 127.0;
 
 /// 1 + r + r²·P(r) with P in Estrin's pairs, Horner in r²:
 /// P = (E0 + E1 r) + r²·((E2 + E3 r) + r²·E4) — 6 steps deep instead of 9
@@ -144,11 +146,12 @@ fn exp_poly(r: f32) -> f32 {
     (r2 * p + r) + 1.0
 }
 
-/// (t, r) of the reduction x = n·ln2 + r, with n held in t's low bits.
+/// (t, r) of the reduction x = n·ln2 + r, with n + (magic − MAGIC) held in
+/// t's low bits.
 #[inline(always)]
-fn exp_reduce(x: f32) -> (f32, f32) {
-    let t = x * LOG2E + MAGIC;
-    let nf = t - MAGIC;
+fn exp_reduce(x: f32, magic: f32) -> (f32, f32) {
+    let t = x * LOG2E + magic;
+    let nf = t - magic;
     let r = nf * -LN2_HI + x;
     (t, nf * -LN2_LO + r)
 }
@@ -156,17 +159,15 @@ fn exp_reduce(x: f32) -> (f32, f32) {
 /// e^x for x ≤ 0 (and NaN), subnormal results correctly scaled (see the header).
 #[inline(always)]
 pub fn exp_neg_f32(x: f32) -> f32 {
-    let (t, r) = exp_reduce(pmax_f32(x, EXP_NEG_LO));
-    let s = from_bits((t.to_bits() as i32).wrapping_sub(EXP_NEG_BIAS).wrapping_shl(23));
-    exp_poly(r) * s * TWO_M64
+    let (t, r) = exp_reduce(pmax_f32(x, EXP_NEG_LO), EXP_NEG_MAGIC);
+    exp_poly(r) * from_bits(t.to_bits().wrapping_shl(23) as i32) * TWO_M64
 }
 
 /// e^x for x ≤ 0 (and NaN), 0 below ≈ 2^−126.5 (see the header).
 #[inline(always)]
 pub fn exp_neg_flush_f32(x: f32) -> f32 {
-    let (t, r) = exp_reduce(pmax_f32(x, EXP_FLUSH_LO));
-    let s = from_bits((t.to_bits() as i32).wrapping_sub(EXP_FLUSH_BIAS).wrapping_shl(23));
-    exp_poly(r) * s
+    let (t, r) = exp_reduce(pmax_f32(x, EXP_FLUSH_LO), EXP_FLUSH_MAGIC);
+    exp_poly(r) * from_bits(t.to_bits().wrapping_shl(23) as i32)
 }
 
 // ---- ln / log1p -----------------------------------------------------------

@@ -165,9 +165,9 @@ pub mod v {
 
     /// (t, r) of x = n·ln2 + r, as math::exp_reduce.
     #[inline(always)]
-    fn exp_reduce(x: v128) -> (v128, v128) {
-        let t = madd(x, splat(LOG2E), splat(MAGIC));
-        let nf = f32x4_sub(t, splat(MAGIC));
+    fn exp_reduce(x: v128, magic: f32) -> (v128, v128) {
+        let t = madd(x, splat(LOG2E), splat(magic));
+        let nf = f32x4_sub(t, splat(magic));
         let r = madd(nf, splat(-LN2_HI), x);
         (t, madd(nf, splat(-LN2_LO), r))
     }
@@ -175,17 +175,15 @@ pub mod v {
     /// e^x for x ≤ 0 (and NaN), subnormal results included (math::exp_neg_f32).
     #[inline(always)]
     pub fn exp_neg(x: v128) -> v128 {
-        let (t, r) = exp_reduce(pmax(x, splat(EXP_NEG_LO)));
-        let s = i32x4_shl(i32x4_sub(t, i32x4_splat(EXP_NEG_BIAS)), 23);
-        f32x4_mul(f32x4_mul(exp_poly(r), s), splat(TWO_M64))
+        let (t, r) = exp_reduce(pmax(x, splat(EXP_NEG_LO)), EXP_NEG_MAGIC);
+        f32x4_mul(f32x4_mul(exp_poly(r), i32x4_shl(t, 23)), splat(TWO_M64))
     }
 
     /// e^x for x ≤ 0 (and NaN), 0 below ≈ 2^−126.5 (math::exp_neg_flush_f32).
     #[inline(always)]
     pub fn exp_neg_flush(x: v128) -> v128 {
-        let (t, r) = exp_reduce(pmax(x, splat(EXP_FLUSH_LO)));
-        let s = i32x4_shl(i32x4_sub(t, i32x4_splat(EXP_FLUSH_BIAS)), 23);
-        f32x4_mul(exp_poly(r), s)
+        let (t, r) = exp_reduce(pmax(x, splat(EXP_FLUSH_LO)), EXP_FLUSH_MAGIC);
+        f32x4_mul(exp_poly(r), i32x4_shl(t, 23))
     }
 
     /// ln x for x > 0 (subnormals included); garbage for 0, negatives, inf, NaN.
