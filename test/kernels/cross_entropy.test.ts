@@ -247,6 +247,19 @@ describe.each(backends())("crossEntropyFwdBwd on $name", (K) => {
     expect(gradOut[classes + 10], "a −inf logit's gradient").toBe(0);
   });
 
+  test("rows of 1e5 classes whose max grows block after block (the long rows' running max)", () => {
+    // Ascending, descending and random rows: the blocks' shifts rise up to 64 times, or never.
+    const classes = 100_000;
+    const c = makeCase(mulberry32(49), 3, classes, 1, { lo: -20, hi: 20 });
+    for (let k = 0; k < classes; k++) {
+      c.logits[k] = -30 + (60 * k) / classes;
+      c.logits[classes + k] = 30 - (60 * k) / classes;
+    }
+    c.target[0] = 5;
+    c.target[1] = classes - 1;
+    check(K, c, "1e5 classes");
+  });
+
   test("a NaN logit makes its own sample NaN and leaves the others alone", () => {
     for (const inner of [1, 3]) {
       const c = makeCase(mulberry32(47), 4, 9, inner, { smoothing: 0.1 });

@@ -27,7 +27,8 @@
 //! (8, 21, 64, 64). Max uses pmax, not f32x4_max (see simd.rs). Every
 //! exponent is x − m ≤ 0: math's exp_neg_flush. The common case (class
 //! indices, no weight, no smoothing, inner = 1) skips the bookkeeping:
-//! softmax_row.rs's three plain passes (about 1.4× faster on C = 1000).
+//! softmax_row.rs's three plain passes (about 1.4× faster on C = 1000),
+//! in blocks with a running max from C = 8192 on.
 //! NaN logits make the sample's loss and gradient NaN; never a panic.
 //! Without label smoothing, W and w_c (c ≠ t) take no part: a NaN or
 //! infinite weight of a class no target uses (or a W that overflows f32)
@@ -271,6 +272,11 @@ impl Ce<'_> {
             }
         }
         if !self.prob && self.w.is_none() && self.smooth == 0.0 {
+            if x.len() >= softmax_row::LONG {
+                if let Some(loss) = self.long_row(x, tgt, g.as_deref_mut()) {
+                    return loss;
+                }
+            }
             return self.plain_row(x, tgt, g);
         }
         let (xc, xtail) = x.as_chunks::<4>();
@@ -356,11 +362,11 @@ impl Ce<'_> {
     /// The same values as `row` would give: w_t = 1, coef = scale/S.
     #[inline(always)]
     fn plain_row(&self, x: &[f32], tgt: Tgt, g: Option<&mut [f32]>) -> f32 {
-        let m = softmax_row::row_max(x);
         let Tgt::Index(t) = tgt else { return f32::NAN };
         let (xt, _, ti) = self.class(x, 0, t);
         let mut g = g;
-        let s = softmax_row::exp_sum(x, m, g.as_deref_mut());
+        let m = softmax_row::row_max(x);
+        let s = softmax_row::exp_sum(x, m, g.as_deref_mut()) as f32;
         let loss = (m - xt) + ln_f32(s);
         if let Some(g) = g {
             let coef = self.scale / s;
@@ -371,6 +377,25 @@ impl Ce<'_> {
             }
         }
         loss
+    }
+
+    /// plain_row for C ≥ LONG: softmax_row::Blocked (None: redo it plainly).
+    #[cold]
+    #[inline(never)]
+    fn long_row(&self, x: &[f32], tgt: Tgt, g: Option<&mut [f32]>) -> Option<f32> {
+        let Tgt::Index(t) = tgt else { return None };
+        let (xt, _, ti) = self.class(x, 0, t);
+        let mut g = g;
+        let b = softmax_row::blocked(x, g.as_deref_mut())?;
+        if let Some(g) = g {
+            let coef = self.scale / b.s;
+            let e_t = g.get(ti).copied();
+            b.scale(g, coef);
+            if let (Some(e), Some(d)) = (e_t, g.get_mut(ti)) {
+                *d = e * (coef * b.factor(ti)) - self.scale;
+            }
+        }
+        Some((b.m - xt) + ln_f32(b.s))
     }
 
     /// inner > 1: adjacent positions 16 (then 4) at a time, classes in the

@@ -1,7 +1,8 @@
 //! One contiguous row of logits through softmax, in three plain passes —
 //! the common cross entropy case (class-index targets, no class weight, no
 //! label smoothing, inner = 1), where the general kernel's per-class weight
-//! and target bookkeeping is all overhead:
+//! and target bookkeeping is all overhead (long rows: blocks with a running
+//! max, see Blocked):
 //!
 //! 1. m = max_c x_c, four independent pmax chains (16 classes a step);
 //! 2. e_c = e^{x_c − m} (exp_neg_flush: every exponent is ≤ 0), stored into
@@ -27,6 +28,69 @@ use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_sub};
 /// Vector steps (of two vectors, one per chain) summed in f32 before a fold.
 const FOLD: usize = 8;
 
+/// Rows at least this long go in blocks with a running max (Blocked).
+pub(crate) const LONG: usize = 8192;
+/// At most this many blocks per row, of at least MIN_BLOCK classes (8 KB,
+/// in L1 between the block's max and its exps).
+const BLOCKS: usize = 64;
+const MIN_BLOCK: usize = 2048;
+
+/// A long row's softmax (C ≥ LONG), in blocks of ≥ MIN_BLOCK classes (in
+/// L1 between the block's max and its exps) with a running max m_b — 0
+/// while it is −inf, where e^{−inf − 0} = 0 keeps leading −inf blocks out
+/// of NaN — so the row is read twice from L2 instead of three times:
+/// m = max x, S = Σ_b S_b·e^{m_b − m} (each block's f64 sum scaled once,
+/// not compounded), and the factor e^{m_b − m} that brings a block's stored
+/// e_c = e^{x_c − m_b} to the shift m. `blocked` gives None for a row whose
+/// max is not finite or whose S is NaN (±inf, NaN, all −inf): the caller
+/// redoes it in the plain passes, so its NaN results are theirs.
+pub(crate) struct Blocked {
+    pub m: f32,
+    pub s: f32,
+    len: usize,
+    count: usize,
+    factors: [f32; BLOCKS],
+}
+
+impl Blocked {
+    /// The factor of class c's stored e_c.
+    #[inline(always)]
+    pub(crate) fn factor(&self, c: usize) -> f32 {
+        self.factors.get(c / self.len).copied().unwrap_or(1.0)
+    }
+
+    /// e_c ← e_c·k·factor(c) over the row.
+    #[inline(always)]
+    pub(crate) fn scale(&self, e: &mut [f32], k: f32) {
+        for (eb, &f) in e.chunks_mut(self.len).zip(self.factors.iter().take(self.count)) {
+            scale_row(eb, k * f);
+        }
+    }
+}
+
+/// See Blocked; e_c (against the block's shift) into `e` when it is given.
+#[inline(always)]
+pub(crate) fn blocked(x: &[f32], mut e: Option<&mut [f32]>) -> Option<Blocked> {
+    let len = x.len().div_ceil(BLOCKS).max(MIN_BLOCK).next_multiple_of(8);
+    let mut b = Blocked { m: f32::NEG_INFINITY, s: 0.0, len, count: 0, factors: [0.0; BLOCKS] };
+    let mut sums = [0.0f64; BLOCKS];
+    let mut eb = e.as_deref_mut().filter(|e| e.len() == x.len()).map(|e| e.chunks_mut(len));
+    // ≤ BLOCKS blocks: len ≥ C/BLOCKS.
+    for ((xb, shift), sum) in x.chunks(len).zip(b.factors.iter_mut()).zip(sums.iter_mut()) {
+        b.m = pmax_f32(b.m, row_max(xb)); // row_max drops NaN: m is never NaN
+        *shift = if b.m == f32::NEG_INFINITY { 0.0 } else { b.m };
+        *sum = exp_sum(xb, *shift, eb.as_mut().and_then(|it| it.next()));
+        b.count += 1;
+    }
+    let mut s = 0.0f64;
+    for (f, sum) in b.factors.iter_mut().zip(sums).take(b.count) {
+        *f = exp_neg_flush_f32(*f - b.m);
+        s += sum * *f as f64;
+    }
+    b.s = s as f32;
+    (b.m.is_finite() && !b.s.is_nan()).then_some(b)
+}
+
 /// max_c x_c, NaN dropped (−inf for an empty row).
 #[inline(always)]
 pub(crate) fn row_max(x: &[f32]) -> f32 {
@@ -46,10 +110,10 @@ pub(crate) fn row_max(x: &[f32]) -> f32 {
     tail.iter().fold(v::hmax(mv), |m, &x| pmax_f32(m, x))
 }
 
-/// S = Σ_c e^{x_c − m}, rounded to f32; e_c stored into `e` when it is
-/// given (and as long as x).
+/// S = Σ_c e^{x_c − m} (in f64); e_c stored into `e` when it is given
+/// (and as long as x).
 #[inline(always)]
-pub(crate) fn exp_sum(x: &[f32], m: f32, e: Option<&mut [f32]>) -> f32 {
+pub(crate) fn exp_sum(x: &[f32], m: f32, e: Option<&mut [f32]>) -> f64 {
     match e {
         Some(e) if e.len() == x.len() => exp_sum_impl::<true>(x, m, e),
         _ => exp_sum_impl::<false>(x, m, &mut []),
@@ -57,7 +121,7 @@ pub(crate) fn exp_sum(x: &[f32], m: f32, e: Option<&mut [f32]>) -> f32 {
 }
 
 #[inline(always)]
-fn exp_sum_impl<const STORE: bool>(x: &[f32], m: f32, e: &mut [f32]) -> f32 {
+fn exp_sum_impl<const STORE: bool>(x: &[f32], m: f32, e: &mut [f32]) -> f64 {
     let (ms, zero) = (splat(m), splat(0.0));
     let (x4, xtail) = x.as_chunks::<4>();
     let (x8, xrest) = x4.as_chunks::<2>();
@@ -95,7 +159,7 @@ fn exp_sum_impl<const STORE: bool>(x: &[f32], m: f32, e: &mut [f32]) -> f32 {
             *d = ev;
         }
     }
-    total as f32
+    total
 }
 
 /// g_c ← g_c·k over the row.
