@@ -366,7 +366,7 @@ impl Ce<'_> {
         let (xt, _, ti) = self.class(x, 0, t);
         let mut g = g;
         let m = softmax_row::row_max(x);
-        let s = softmax_row::exp_sum::<2>(x, m, g.as_deref_mut()) as f32;
+        let s = softmax_row::row_exp_sum(x, m, g.as_deref_mut()) as f32;
         let loss = (m - xt) + ln_f32(s);
         if let Some(g) = g {
             let coef = self.scale / s;
