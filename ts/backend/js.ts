@@ -493,7 +493,8 @@ export const jsBackend: Backend = {
       let gy = 0;
       for (let c = 0; c < classes; c++) {
         if (c === y) continue;
-        const z = m - xy + input[base + c];
+        // (m − x_y) + x_c rounded to float32 as PyTorch's kernel, so ties (z = 0: no gradient) decide alike.
+        const z = Math.fround(Math.fround(m - xy) + input[base + c]);
         const active = z > 0;
         loss += active ? (p === 2 ? z * z : z) : 0;
         const d = active ? k * gradScale * (p === 2 ? 2 * z : 1) : 0;
