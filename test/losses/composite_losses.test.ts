@@ -180,3 +180,18 @@ describe.each(BACKENDS)("MultiLabelMarginLoss on %s: NaN and inf scores as PyTor
     });
   });
 });
+
+describe("MultiMarginLoss: the target's own class is skipped, not summed and taken out (found by the differential fuzzer)", () => {
+  test.each(BACKENDS)("%s: a loss of 0 stays 0 where z_y = x_y + (m − x_y) does not round back to m", (backend) => {
+    withBackend(backend, () => {
+      // torch 1.13: both 0, gradient [0, 0].
+      const x = new nx.Tensor([[13140.66796875, 0]], { requiresGrad: true });
+      const loss = new nx.MultiMarginLoss({ p: 2, margin: 3767.09521484375, reduction: "sum" })(x, new nx.Tensor([0]));
+      loss.backward();
+      expect(loss.item()).toBe(0);
+      expect(Array.from(x.grad!.data).map(Math.abs)).toEqual([0, 0]);
+      const one = new nx.MultiMarginLoss({ margin: 3336.432373046875, weight: new nx.Tensor([0.43295061588287354]) });
+      expect(one(new nx.Tensor([[-9378.998046875]]), new nx.Tensor([0])).item()).toBe(0);
+    });
+  });
+});

@@ -8,9 +8,10 @@
 //!   log_softmax_backward: gx_d = gy_d − exp(y_d) · Σ_j gy_j
 //!   softmax_backward:     gx_d = y_d · (gy_d − Σ_j gy_j · y_j)
 //! NaN anywhere in a line makes the whole line NaN (it reaches s).
-//! Every exponent is ≤ 0 (x − m, and y = log_softmax): the forwards use
-//! math's exp_neg_flush (0 below ≈ 2^−126.5, an absolute error < 1.2e-38),
-//! the backward exp_neg.
+//! Every exponent is ≤ 0 (x − m, and y = log_softmax): log_softmax's sum
+//! uses math's exp_neg_flush (0 below ≈ 2^−126.5, an absolute error
+//! < 1.2e-38 that only reaches ln s); softmax's outputs and the backward
+//! use exp_neg, which keeps subnormal results (a later factor may scale them up).
 //! s is summed in blocks of 8 terms, the block sums added with Kahan's
 //! compensation: plain f32 sums over rows of ~600 classes put ~1e-6 of error
 //! into ln s (found by the differential fuzzer through cross entropy's
@@ -114,7 +115,7 @@ impl LineKernel for Softmax {
                 let mut b = L::splat(0.0);
                 while d < end {
                     let i = base + d * st;
-                    let e = L::load(x, i, ls).sub(m).exp_neg_flush();
+                    let e = L::load(x, i, ls).sub(m).exp_neg();
                     L::store(out, i, ls, e);
                     b = b.add(e);
                     d += 1;

@@ -25,9 +25,12 @@
 //! positions j (contiguous in memory), the class loop outside, the target
 //! class picked by a lane mask, not a gather — the segmentation case
 //! (8, 21, 64, 64). Max uses pmax, not f32x4_max (see simd.rs). Every
-//! exponent is x − m ≤ 0: math's exp_neg_flush. The common case (class
+//! exponent is x − m ≤ 0: math's exp_neg, subnormal results kept (weights
+//! and probability targets multiply e_c, so a flushed 1e-39 would lose a
+//! gradient of 1e-36; the fuzzer's seed 5 case 266). The common case (class
 //! indices, no weight, no smoothing, inner = 1) skips the bookkeeping:
-//! softmax_row.rs's three plain passes (about 1.7× faster than the general
+//! softmax_row.rs's three plain passes with exp_neg_flush (there e_c is
+//! only scaled down, so the flush errs < 1.2e-38; about 1.7× faster than the general
 //! row on C = 1000), in blocks with a running max from C = 8192 on.
 //! NaN logits make the sample's loss and gradient NaN; never a panic.
 //! Without label smoothing, W and w_c (c ≠ t) take no part: a NaN or
@@ -44,11 +47,11 @@
 //! C is (C = 1e5 probability targets: f32 lanes alone gave 1.7e-5).
 
 use super::class_rows::{class_index, class_weight};
-use crate::math::{exp_neg_flush_f32, ln_f32, pmax_f32};
+use crate::math::{exp_neg_f32, ln_f32, pmax_f32};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use super::softmax_row;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use crate::simd::v::{self, exp_neg_flush, ln, load, pmax, select, splat, store};
+use crate::simd::v::{self, exp_neg, ln, load, pmax, select, splat, store};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use core::arch::wasm32::{f32x4_add, f32x4_div, f32x4_eq, f32x4_mul, f32x4_sub, v128, v128_and, v128_andnot};
 
@@ -186,7 +189,7 @@ impl Ce<'_> {
     /// to the sums (y comes from `yi` with probability targets).
     #[inline(always)]
     fn accumulate<'b>(&self, xv: f32, m: f32, wc: f32, yi: &mut Option<impl Iterator<Item = &'b f32>>, sums: &mut Sums) -> f32 {
-        let e = exp_neg_flush_f32(xv - m);
+        let e = exp_neg_f32(xv - m);
         sums.s += e as f64;
         if self.prob {
             let wq = wc * (self.on_target * next_or(yi, f32::NAN) + self.smooth);
@@ -299,7 +302,7 @@ impl Ce<'_> {
                 for a in block {
                     let xv = load(a);
                     let wv = next4(&mut wi, splat(1.0));
-                    let e = exp_neg_flush(f32x4_sub(xv, ms));
+                    let e = exp_neg(f32x4_sub(xv, ms));
                     sv = f32x4_add(sv, e);
                     if let Some(d) = gi.as_mut().and_then(|it| it.next()) {
                         store(d, e);
@@ -466,7 +469,7 @@ impl Ce<'_> {
                 let yrow = yrows.as_mut().and_then(|it| it.next());
                 for u in 0..L {
                     let xv = lanes(row, ju(u));
-                    let e = exp_neg_flush(f32x4_sub(xv, mv[u]));
+                    let e = exp_neg(f32x4_sub(xv, mv[u]));
                     sv[u] = f32x4_add(sv[u], e);
                     if let Some(d) = grow.as_deref_mut().and_then(|r| lanes_mut(r, ju(u))) {
                         store(d, e);

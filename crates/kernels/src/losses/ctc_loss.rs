@@ -37,7 +37,8 @@ pub fn workspace_len(steps: usize, max_target: usize, classes: usize) -> usize {
 #[inline(always)]
 fn lse3<L: Lane>(a: L, b: L, c: L) -> L {
     let m = a.max(b).max(c);
-    let s = a.sub(m).exp().add(b.sub(m).exp()).add(c.sub(m).exp());
+    // Every exponent is ≤ 0 after the max shift (−∞ − m = −∞ gives 0; NaN passes).
+    let s = a.sub(m).exp_neg().add(b.sub(m).exp_neg()).add(c.sub(m).exp_neg());
     let ninf = L::splat(f32::NEG_INFINITY);
     L::select(m.eq(ninf), ninf, m.add(s.ln()))
 }

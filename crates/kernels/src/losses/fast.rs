@@ -163,7 +163,7 @@ impl Fast4 for BceWithLogits {
     const STEP_GRAD: usize = 3;
     #[inline(always)]
     fn eval4(&self, m: Masks, x: v128, y: v128, _: v128, s: v128) -> (v128, v128) {
-        let e = v::exp(v128_or(x, m.sign));
+        let e = v::exp_neg(v128_or(x, m.sign)); // e^−|x|: −|x| ≤ 0
         let big_l = v::log1p_unit(e);
         let r = f32x4_div(splat(1.0), f32x4_add(splat(1.0), e));
         let pos = f32x4_ge(x, splat(0.0));

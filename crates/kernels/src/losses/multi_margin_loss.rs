@@ -4,8 +4,9 @@
 //!   z_c = m − x_y + x_c,  loss = (w_y/C)·Σ_{c≠y} max(0, z_c)^p
 //!   ∂loss/∂x_c = (w_y/C)·p·z_c^(p−1)·[z_c > 0] (c ≠ y),  ∂loss/∂x_y = −Σ_{c≠y} ∂loss/∂x_c
 //! The gradient is 0 at z_c = 0, as PyTorch's kernel. Each row runs over
-//! all C classes (four at a time on wasm) and then takes out the target
-//! class's own term (z_y = m). "mean" (÷ n) is the caller's, through
+//! the C classes four at a time on wasm, but the four holding the target one
+//! by one without it, as PyTorch skips it (summing it and taking it out left
+//! a residue: z_y = x_y + (m − x_y) is m only up to rounding). "mean" (÷ n) is the caller's, through
 //! grad_scale. NaN propagates; a target out of range gives NaN, no panic.
 //! The row loop, class index and weight: class_rows.rs.
 
@@ -53,29 +54,52 @@ pub fn multi_margin_fwd_bwd(
         let kg = k * grad_scale;
         let (mut acc, mut dacc) = (0.0f32, 0.0f32);
         let mut c = 0;
+        // One class by scalar lanes, skipping the target.
+        let one = |c: usize, g: Option<&mut [f32]>, acc: &mut f32, dacc: &mut f32| {
+            if c != y {
+                let (v, d) = lanes_at::<f32>(x, g, c, shift, p2, kg);
+                *acc += v;
+                *dacc += d;
+            }
+        };
+        // Vector partials folded into f64 every FOLD steps: rows of 1e5 classes stay within
+        // float32 rounding of their sum (one f32 running sum drifted 1.4e-6; the fuzzer).
+        #[allow(unused_mut)] // only the SIMD loop adds to them
+        let (mut acc64, mut dacc64) = (0.0f64, 0.0f64);
         #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
         {
+            const FOLD: usize = 64;
             let (mut av, mut dv) = (Four::<true>::splat(0.0), Four::<true>::splat(0.0));
+            let mut steps = 0;
             while c + 4 <= classes {
-                let (v, d) = lanes_at::<Four<true>>(x, g.as_deref_mut(), c, shift, p2, kg);
-                av = av.add(v);
-                dv = dv.add(d);
+                if (c..c + 4).contains(&y) {
+                    for j in c..c + 4 {
+                        one(j, g.as_deref_mut(), &mut acc, &mut dacc);
+                    }
+                } else {
+                    let (v, d) = lanes_at::<Four<true>>(x, g.as_deref_mut(), c, shift, p2, kg);
+                    av = av.add(v);
+                    dv = dv.add(d);
+                }
                 c += 4;
+                steps += 1;
+                if steps == FOLD {
+                    acc64 += crate::simd::v::hsum_f64(av.0);
+                    dacc64 += crate::simd::v::hsum_f64(dv.0);
+                    (av, dv, steps) = (Four::<true>::splat(0.0), Four::<true>::splat(0.0), 0);
+                }
             }
-            acc += crate::simd::v::hsum(av.0);
-            dacc += crate::simd::v::hsum(dv.0);
+            acc64 += crate::simd::v::hsum_f64(av.0);
+            dacc64 += crate::simd::v::hsum_f64(dv.0);
         }
         while c < classes {
-            let (v, d) = lanes_at::<f32>(x, g.as_deref_mut(), c, shift, p2, kg);
-            acc += v;
-            dacc += d;
+            one(c, g.as_deref_mut(), &mut acc, &mut dacc);
             c += 1;
         }
-        // Take out the target's own term: z_y = m.
-        let (vy, dy) = lanes_at::<f32>(&[margin], None, 0, 0.0, p2, 0.0);
+        let (acc, dacc) = ((acc64 + acc as f64) as f32, (dacc64 + dacc as f64) as f32);
         if let Some(gy) = g.and_then(|g| g.get_mut(y)) {
-            *gy = -kg * (dacc - dy);
+            *gy = -kg * dacc;
         }
-        k * (acc - vy)
+        k * acc
     })
 }
