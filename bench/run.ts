@@ -11,7 +11,7 @@
  *   --only=REGEX         only the cases whose id matches ("ce .*fwdBwd")
  *   --contenders=a,b     only these contender keys (loop, nx-wasm-api, nx-wasm-kernel,
  *                        nx-js-api, nx-js-kernel, nx-wasm-gradnull, nx-wasm-zerograd, nx-wasm-tidy,
- *                        tfjs-cpu, tfjs-wasm, sweep-read, sweep-rw)
+ *                        tfjs-cpu, tfjs-wasm, sweep-read, sweep-rw, sweep-exp)
  *   --no-training        skip the training workload
  *   --no-torch           skip the PyTorch reference (a python3 child process)
  *   --out=DIR            where to write latest.* (default bench/results; "-" writes nothing)
@@ -92,7 +92,9 @@ function contenderResult(c: Case, k: Contender, runner: Runner, t: Awaited<Retur
 /** Ratios that need the whole row: × loop, and % of the matching sweep. */
 function addRatios(r: CaseResult): void {
   const loop = r.contenders.find((x) => x.key === "loop");
-  const sweep = r.contenders.find((x) => x.key === (r.mode === "fwd" ? "sweep-read" : "sweep-rw"));
+  // MSE/L1: the bandwidth sweeps; cross entropy: its exp limit (bench/contenders/sweep.ts).
+  const sweepKey = r.loss === "ce" ? "sweep-exp" : r.mode === "fwd" ? "sweep-read" : "sweep-rw";
+  const sweep = r.contenders.find((x) => x.key === sweepKey);
   for (const x of r.contenders) {
     x.speedup = loop === undefined ? NaN : loop.seconds / x.seconds;
     if (sweep !== undefined && !x.key.startsWith("sweep")) x.ofSweep = x.gbps / sweep.gbps;
@@ -223,14 +225,14 @@ async function main(): Promise<void> {
   setup.push({ what: "tfjs cpu backend init", seconds: tf.cpu }, { what: "tfjs wasm backend init (fetch + compile + instantiate)", seconds: tf.wasm });
 
   const contenders: Contender[] = [jsLoop];
-  const nxKeys = ["nx-wasm-api", "nx-wasm-kernel", "nx-js-api", "nx-js-kernel", "nx-wasm-gradnull", "nx-wasm-zerograd", "nx-wasm-tidy", "sweep-read", "sweep-rw"];
+  const nxKeys = ["nx-wasm-api", "nx-wasm-kernel", "nx-js-api", "nx-js-kernel", "nx-wasm-gradnull", "nx-wasm-zerograd", "nx-wasm-tidy", "sweep-read", "sweep-rw", "sweep-exp"];
   if (nxKeys.some(wanted)) {
     setup.push(...(await import("./contenders/setup")).neurenixSetup());
     const nx = await import("./contenders/neurenix");
     contenders.push(nx.apiContender("wasm-simd"), nx.kernelContender("wasm-simd"), nx.apiContender("js"), nx.kernelContender("js"));
     contenders.push(nx.userLoopContender("gradnull"), nx.userLoopContender("zerograd"), nx.userLoopContender("tidy"));
     const sweeps = await import("./contenders/sweep");
-    contenders.push(sweeps.readSweep, sweeps.readWriteSweep);
+    contenders.push(sweeps.readSweep, sweeps.readWriteSweep, sweeps.expLimit);
   }
   contenders.push(tfjsContender("wasm"), tfjsContender("cpu"));
   const selected = contenders.filter((k) => wanted(k.key));

@@ -9,10 +9,10 @@
  *                                     writes the gradient: 2n read, n written,
  *                                     the bytes and mix a fused MSE/L1 pass moves.
  */
-import { bandwidthRead, bandwidthReadWrite, fastestReadAccumulators } from "../lib/probes";
+import { bandwidthRead, bandwidthReadWrite, expLimit as expLimitProbe, fastestReadAccumulators } from "../lib/probes";
 import { Resident } from "./neurenix";
 import type { Contender, Runner } from "./contender";
-import type { Case } from "../workloads/problem";
+import { traffic, type Case } from "../workloads/problem";
 
 function sweep(key: "sweep-read" | "sweep-rw"): Contender {
   const write = key === "sweep-rw";
@@ -48,3 +48,31 @@ function sweep(key: "sweep-read" | "sweep-rw"): Contender {
 
 export const readSweep = sweep("sweep-read");
 export const readWriteSweep = sweep("sweep-rw");
+
+/**
+ * Cross entropy's exp limit (bench/lib/probes.ts expLimit) over the case's
+ * own (N, C) logits, resident like the kernel contender's: forward+gradient
+ * cases of 2-D shape. Its `bytes` are the case's own traffic, so "% sweep"
+ * reads as the fraction of the exp limit a contender reaches.
+ */
+export const expLimit: Contender = {
+  key: "sweep-exp",
+  label: "wasm exp limit (max, exp, scale)",
+  supports: (c: Case) => c.problem.loss === "ce" && c.mode === "fwdBwd" && c.problem.shape.length === 2,
+  prepare(c: Case): Runner {
+    const [rows, cols] = c.problem.shape;
+    const n = rows * cols;
+    const arrays = new Resident([n, n]);
+    arrays.views()[0].set(c.problem.input);
+    let [x, out] = arrays.views();
+    const { read, write } = traffic(c.problem, c.mode);
+    return {
+      before: () => {
+        [x, out] = arrays.views();
+      },
+      run: () => expLimitProbe(x, out, rows, cols),
+      dispose: () => arrays.free(),
+      bytes: read + write,
+    };
+  },
+};

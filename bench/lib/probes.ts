@@ -18,6 +18,7 @@ interface ProbeExports {
   readonly __data_end: WebAssembly.Global;
   bandwidth_read(x: number, n: number, acc: number): number;
   bandwidth_read_write(x: number, out: number, n: number): void;
+  exp_limit(x: number, out: number, rows: number, cols: number): number;
 }
 
 export const ACCUMULATORS = [4, 8, 12] as const;
@@ -44,6 +45,15 @@ export function bandwidthRead(x: Float32Array, acc: (typeof ACCUMULATORS)[number
 /** out[i] = x[i] · 1.0001 over the shorter length: one read and one write per element. */
 export function bandwidthReadWrite(x: Float32Array, out: Float32Array): void {
   load().bandwidth_read_write(x.byteOffset, out.byteOffset, Math.min(x.length, out.length));
+}
+
+/**
+ * Cross entropy's exp limit over rows × cols logits: max, e^{x−m} stored
+ * with its sum, scaled by 1/S — the passes no forward+gradient kernel can
+ * skip, with the kernels' own exp (crates/probes).
+ */
+export function expLimit(x: Float32Array, out: Float32Array, rows: number, cols: number): number {
+  return load().exp_limit(x.byteOffset, out.byteOffset, rows, cols);
 }
 
 /**

@@ -10,6 +10,15 @@
 //! each size: when adding accumulators stops helping, what is left is the
 //! memory. 16 would not fit V8's 15 usable xmm registers.
 //!
+//! `exp_limit` is the floor of cross entropy's forward + gradient on rows of
+//! logits: the passes no such kernel can skip — the row's max, e^{x−m}
+//! stored with its sum, and the stored row scaled by 1/S — run with the
+//! kernels' own row functions (losses::softmax_row: the same exp, chains
+//! and f64 folds, blocks with a running max from 8192 classes) and nothing
+//! else (no target, no loss). bench/contenders/sweep.ts reports cross
+//! entropy as a fraction of it: what its target and loss bookkeeping and
+//! the API cost on top.
+//!
 //! Exports follow the kernels' convention (crates/wasm/src/exports.rs):
 //! byte addresses in the imported memory, i32 sizes; the memory is the
 //! heap's (`env.memory`), so the probes read the very arrays the kernels do.
@@ -75,6 +84,48 @@ pub fn scale_copy(x: &[f32], out: &mut [f32]) {
     }
 }
 
+/// The exp limit over rows of `cols` logits (see the header); returns Σ of the row sums.
+pub fn exp_limit(x: &[f32], out: &mut [f32], cols: usize) -> f32 {
+    let mut total = 0.0;
+    if cols == 0 {
+        return total;
+    }
+    for (xr, er) in x.chunks_exact(cols).zip(out.chunks_exact_mut(cols)) {
+        total += softmax_row(xr, er);
+    }
+    total
+}
+
+/// One row's softmax into `e` by the kernels' passes; its sum S.
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+fn softmax_row(x: &[f32], e: &mut [f32]) -> f32 {
+    use neurenix_kernels::losses::softmax_row::{blocked, row_exp_sum, row_max, scale_row, LONG};
+    if x.len() >= LONG {
+        if let Some(b) = blocked(x, Some(&mut *e)) {
+            b.scale(e, 1.0 / b.s);
+            return b.s;
+        }
+    }
+    let m = row_max(x);
+    let s = row_exp_sum(x, m, Some(&mut *e)) as f32;
+    scale_row(e, 1.0 / s);
+    s
+}
+
+/// The host form (tests): the same softmax in plain f64-summed f32.
+#[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+fn softmax_row(x: &[f32], e: &mut [f32]) -> f32 {
+    let m = x.iter().fold(f32::NEG_INFINITY, |m, &t| if m < t { t } else { m });
+    let mut s = 0.0f64;
+    for (xv, ev) in x.iter().zip(e.iter_mut()) {
+        *ev = neurenix_kernels::math::exp_neg_flush_f32(*xv - m);
+        s += *ev as f64;
+    }
+    let s = s as f32;
+    e.iter_mut().for_each(|v| *v /= s);
+    s
+}
+
 #[cfg(target_arch = "wasm32")]
 mod exports {
     /// Σ x[0..n] with `acc` accumulators (4, 8 or 12; anything else gives NaN).
@@ -108,6 +159,19 @@ mod exports {
         super::scale_copy(x, out);
     }
 
+    /// The cross-entropy exp limit over rows × cols logits at x, e^{x−m}/S into out.
+    ///
+    /// # Safety
+    /// x and out are 4-byte-aligned addresses of rows·cols f32 each inside
+    /// the memory, not overlapping.
+    #[no_mangle]
+    pub unsafe extern "C" fn exp_limit(x: *const f32, out: *mut f32, rows: usize, cols: usize) -> f32 {
+        let Some(n) = rows.checked_mul(cols).filter(|&n| n > 0) else { return 0.0 };
+        // SAFETY: the caller's contract.
+        let (x, out) = unsafe { (core::slice::from_raw_parts(x, n), core::slice::from_raw_parts_mut(out, n)) };
+        super::exp_limit(x, out, cols)
+    }
+
     #[panic_handler]
     fn panic(_: &core::panic::PanicInfo) -> ! {
         core::arch::wasm32::unreachable()
@@ -125,6 +189,20 @@ mod tests {
             let want: f32 = x.iter().sum();
             assert_eq!(read_sum::<4>(&x), want, "n={n}");
             assert_eq!(read_sum::<12>(&x), want, "n={n}");
+        }
+    }
+
+    #[test]
+    fn exp_limit_is_a_softmax_per_row() {
+        let x: Vec<f32> = (0..3 * 37).map(|i| ((i * 7) % 11) as f32 - 5.0).collect();
+        let mut out = vec![0.0; x.len()];
+        exp_limit(&x, &mut out, 37);
+        for (xr, er) in x.chunks(37).zip(out.chunks(37)) {
+            let m = xr.iter().cloned().fold(f32::NEG_INFINITY, f32::max) as f64;
+            let s: f64 = xr.iter().map(|&v| (v as f64 - m).exp()).sum();
+            for (&v, &e) in xr.iter().zip(er) {
+                assert!((e as f64 - (v as f64 - m).exp() / s).abs() < 1e-6);
+            }
         }
     }
 

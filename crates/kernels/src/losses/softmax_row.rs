@@ -27,7 +27,7 @@ use core::arch::wasm32::{f32x4_add, f32x4_mul, f32x4_sub};
 
 
 /// Rows at least this long go in blocks with a running max (Blocked).
-pub(crate) const LONG: usize = 8192;
+pub const LONG: usize = 8192;
 /// At most this many blocks per row, of at least MIN_BLOCK classes (8 KB,
 /// in L1 between the block's max and its exps).
 const BLOCKS: usize = 64;
@@ -42,7 +42,7 @@ const MIN_BLOCK: usize = 2048;
 /// e_c = e^{x_c − m_b} to the shift m. `blocked` gives None for a row whose
 /// max is not finite or whose S is NaN (±inf, NaN, all −inf): the caller
 /// redoes it in the plain passes, so its NaN results are theirs.
-pub(crate) struct Blocked {
+pub struct Blocked {
     pub m: f32,
     pub s: f32,
     len: usize,
@@ -53,13 +53,13 @@ pub(crate) struct Blocked {
 impl Blocked {
     /// The factor of class c's stored e_c.
     #[inline(always)]
-    pub(crate) fn factor(&self, c: usize) -> f32 {
+    pub fn factor(&self, c: usize) -> f32 {
         self.factors.get(c / self.len).copied().unwrap_or(1.0)
     }
 
     /// e_c ← e_c·k·factor(c) over the row.
     #[inline(always)]
-    pub(crate) fn scale(&self, e: &mut [f32], k: f32) {
+    pub fn scale(&self, e: &mut [f32], k: f32) {
         for (eb, &f) in e.chunks_mut(self.len).zip(self.factors.iter().take(self.count)) {
             scale_row(eb, k * f);
         }
@@ -68,7 +68,7 @@ impl Blocked {
 
 /// See Blocked; e_c (against the block's shift) into `e` when it is given.
 #[inline(always)]
-pub(crate) fn blocked(x: &[f32], mut e: Option<&mut [f32]>) -> Option<Blocked> {
+pub fn blocked(x: &[f32], mut e: Option<&mut [f32]>) -> Option<Blocked> {
     let len = x.len().div_ceil(BLOCKS).max(MIN_BLOCK).next_multiple_of(8);
     let mut b = Blocked { m: f32::NEG_INFINITY, s: 0.0, len, count: 0, factors: [0.0; BLOCKS] };
     let mut sums = [0.0f64; BLOCKS];
@@ -91,7 +91,7 @@ pub(crate) fn blocked(x: &[f32], mut e: Option<&mut [f32]>) -> Option<Blocked> {
 
 /// max_c x_c, NaN dropped (−inf for an empty row).
 #[inline(always)]
-pub(crate) fn row_max(x: &[f32]) -> f32 {
+pub fn row_max(x: &[f32]) -> f32 {
     let (x4, tail) = x.as_chunks::<4>();
     let (x16, rest) = x4.as_chunks::<4>();
     let mut m = [splat(f32::NEG_INFINITY); 4];
@@ -115,7 +115,7 @@ pub(crate) fn row_max(x: &[f32]) -> f32 {
 /// 13% faster on C = 1000 than inlined into the caller, two vectors a
 /// step), shorter rows two vectors a step inlined (no call).
 #[inline(always)]
-pub(crate) fn row_exp_sum(x: &[f32], m: f32, e: Option<&mut [f32]>) -> f64 {
+pub fn row_exp_sum(x: &[f32], m: f32, e: Option<&mut [f32]>) -> f64 {
     if x.len() >= 64 { exp_sum_outlined(x, m, e) } else { exp_sum::<2>(x, m, e) }
 }
 
@@ -184,7 +184,7 @@ fn exp_sum_impl<const STORE: bool, const N: usize>(x: &[f32], m: f32, e: &mut [f
 
 /// g_c ← g_c·k over the row.
 #[inline(always)]
-pub(crate) fn scale_row(g: &mut [f32], k: f32) {
+pub fn scale_row(g: &mut [f32], k: f32) {
     let kv = splat(k);
     let (g4, tail) = g.as_chunks_mut::<4>();
     for d in g4 {
