@@ -13,17 +13,6 @@ import { expected } from "./reference/reduction";
 const SEED = 20261130;
 const CASES = 300;
 
-/**
- * Cases of this slice that fail for a diagnosed library bug, left to the
- * kernels' owners (repros in the fuzzer's report): on the listed backends
- * they must still fail, and nothing else may — a fix makes the test say
- * which entry to drop.
- */
-const KNOWN: Record<number, { backends: string[]; issue: string }> = {
-  // (Cases 38, 60, 170 and 192, MultiLabelMarginLoss's float32 ties, pass since its fused
-  // kernel rounds z = (1 − x_j) + x_i as PyTorch does.)
-};
-
 describe("differential fuzz, fast slice", () => {
   test(`${CASES} cases of seed ${SEED} on ${BACKENDS.join(" and ")} match the float64 reference`, () => {
     const failures: string[] = [];
@@ -32,10 +21,7 @@ describe("differential fuzz, fast slice", () => {
       const want = expected(referenceFor(c.loss), c);
       for (const backend of BACKENDS) {
         const { problems } = checkCase(c, backend, want);
-        const known = KNOWN[i]?.backends.includes(backend) ? KNOWN[i].issue : null;
-        if (known !== null) {
-          if (problems.length === 0) failures.push(`case ${i} (${c.loss}, ${backend}) passes now: drop it from KNOWN (${known})`);
-        } else if (problems.length > 0) {
+        if (problems.length > 0) {
           const size = c.input.data.length;
           failures.push(
             `case ${i} (${c.loss}, ${backend}, input [${c.input.shape}], ${JSON.stringify(c.options).slice(0, 200)}):\n  ` +
