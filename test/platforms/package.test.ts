@@ -17,17 +17,17 @@ const WASM = join(ROOT, "ts/wasm/neurenix_kernels.wasm");
 const WASM_RELAXED = join(ROOT, "ts/wasm/neurenix_kernels_relaxed.wasm");
 
 /**
- * Budgets, bytes. Raised on 2026-11-30 when every PyTorch loss, the Tensor
- * ops for custom losses, nx.F and the training utilities arrived (types
- * 124 KB, most of it the doc comments and examples that editors show on
- * hover). When the relaxed-SIMD build joined (2026-11-30), both builds were
- * inlined deflated (≈ 58 KB of base64 each instead of 196 KB raw): the raw
- * bundle shrank (357 → 327 KB) but the gzipped one grew (98 → 135 KB: base64
- * of deflated bytes is incompressible, so each build costs its deflated
- * size, ≈ 43 KB, over the wire). Two raw base64 builds would have been 554 KB
- * raw and ~158 KB gzipped. ~20% headroom.
+ * Budgets, bytes, with ~20% headroom over what was measured on 2026-11-30
+ * 22:10 UTC: kernels 197 KB (SIMD128) and 199 KB (relaxed SIMD) — they grew
+ * from 145 KB that day with the fast paths that met issue 11's targets
+ * (element-wise common-case loops, cross entropy's plain and blocked rows)
+ * and the last fused losses (MultiLabelMargin, triplet for every p); the
+ * bundle 374 KB raw and 168 KB gzipped, both builds inlined deflated
+ * (base64 of deflated bytes does not compress further, so each build costs
+ * its deflated size, ≈ 58 KB, over the wire); types 130 KB, most of it the
+ * doc comments and examples editors show on hover.
  */
-const BUDGET = { wasm: 160_000, wasmRelaxed: 165_000, bundle: 430_000, bundleGzip: 160_000, types: 150_000 };
+const BUDGET = { wasm: 240_000, wasmRelaxed: 240_000, bundle: 450_000, bundleGzip: 200_000, types: 160_000 };
 
 interface Node {
   type: string;
