@@ -1,7 +1,9 @@
 /**
  * What ships: the bundle is one self-contained ES module that runs anywhere
- * (no imports, no Node built-ins, no top-level await, both builds of the
- * kernels inlined deflated and instantiated synchronously), its
+ * (no imports, no Node built-ins — the one Node path, the kernels' native
+ * inflate, is found through `globalThis.process?.getBuiltinModule` and
+ * optional —, no top-level await, both builds of the kernels inlined
+ * deflated and instantiated synchronously), its
  * types work for a consumer importing "neurenix", its size stays within
  * budget, and `npm pack` ships only the bundle, the types, README and LICENSE.
  */

@@ -9,6 +9,7 @@ import { deflateRawSync } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { inflateRaw } from "../../ts/wasm/inflate";
 import { decodeBase64 } from "../../ts/wasm/base64";
+import { nativeInflateBase64 } from "../../ts/wasm/native_inflate";
 import { mulberry32 } from "../helpers/prng";
 
 function samples(): [string, Uint8Array][] {
@@ -67,5 +68,19 @@ describe("decodeBase64", () => {
     expect(() => decodeBase64("abc")).toThrow(/not padded/);
     expect(() => decodeBase64("ab-_")).toThrow(/character "-" at 2/);
     expect(() => decodeBase64("a===")).toThrow(RangeError);
+  });
+});
+
+describe("nativeInflateBase64", () => {
+  test("gives the JS inflate's bytes where the runtime has getBuiltinModule (Node), null where not", () => {
+    const raw = new Uint8Array(readFileSync(new URL("../../ts/wasm/neurenix_kernels.wasm", import.meta.url)));
+    const text = deflateRawSync(raw, { level: 9 }).toString("base64");
+    const native = nativeInflateBase64(text);
+    expect(native).not.toBeNull();
+    expect(Buffer.from(native!).equals(Buffer.from(raw))).toBe(true);
+    expect(native!.buffer.byteLength).toBe(raw.length); // its own buffer, not a view of a pool
+    expect(nativeInflateBase64(text, {})).toBeNull(); // no getBuiltinModule: browsers
+    expect(nativeInflateBase64(text, { getBuiltinModule: () => undefined })).toBeNull(); // no zlib
+    expect(nativeInflateBase64("not base64 of deflate!!", process)).toBeNull(); // zlib throws: fall back
   });
 });
