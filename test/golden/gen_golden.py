@@ -637,6 +637,15 @@ def ctc_cases():
     # Alignment impossible for sample 1 (3 labels with a repeat need 4 frames, it has 3): infinite loss.
     impossible = torch.tensor([[1.0, 1, 2], [1, 2, 2]])
     add("impossible alignment, zeroInfinity", logp(6, 2, 4), impossible, [6, 3], [3, 3], zero_infinity=True)
+    # Longer sequences (the scaled linear-space path of the wasm kernel) ...
+    add("long (60,2,20)", logp(60, 2, 20), torch.tensor([[float(1 + i % 19) for i in range(15)], [float(1 + (3 * i) % 19) for i in range(15)]]),
+        [60, 52], [15, 10])
+    # ... and a confident sample where blank is 30 nats below label 1 in every frame: its
+    # all-blank prefix falls below 2^-500 of the frame's total, so the wasm kernel redoes that
+    # sample in log space (ctc_scaled.rs), next to an ordinary one.
+    confident = torch.stack([torch.tensor([[-30.0, 0.0, -30.0]] * 40), rng.randn(40, 3, scale=2)], dim=1)
+    add("confident logits (40,2,3), both kernel paths", torch.log_softmax(confident, dim=-1).float(),
+        torch.tensor([[1.0, 0, 0], [1, 2, 1]]), [40, 40], [1, 3])
     x = logp(6, 2, 4)
     cases.append(multi_case("CTC impossible alignment [sum] loss only", lambda r: (lambda a, t, i, l: F.ctc_loss(
         a, t.long(), i.long(), l.long(), reduction=r)), {"reduction": "sum"},

@@ -44,10 +44,15 @@ export type BinaryOp = (typeof BinaryOp)[keyof typeof BinaryOp];
 /** The kernels in use: WebAssembly SIMD128 (Rust), or plain JavaScript (the fallback and baseline). */
 export type BackendName = "wasm-simd" | "js";
 
-/** Floats of CTC workspace (Backend.ctcFwdBwd) for `steps` frames, targets of at most `maxTarget` labels. */
+/**
+ * Floats of CTC workspace (Backend.ctcFwdBwd) for `steps` frames, targets of
+ * at most `maxTarget` labels: crates/kernels/src/losses/ctc_loss.rs's
+ * workspace_len (the labels, then the scaled path's f64 rows, which need
+ * more than the log-space path's).
+ */
 export function ctcWorkspaceLength(steps: number, maxTarget: number, classes: number): number {
   const w = 2 * maxTarget + 5;
-  return 3 * steps * w + 2 * w + classes;
+  return 4 * steps * w + 10 * w + classes + 1;
 }
 
 /**

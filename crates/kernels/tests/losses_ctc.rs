@@ -4,12 +4,15 @@
 //! blank other than 0, an empty target and an impossible one; and its
 //! gradient: per frame the occupancies sum to one, so with normalised
 //! log-probabilities each frame's gradient sums to 0, and it is 0 after a
-//! sample's input length.
+//! sample's input length. Longer sequences against a float64 log-space
+//! reference, through the scaled linear-space path and through its
+//! fallback to log space (which the guard must choose for tiny states).
 
 mod losses_support;
 
-use losses_support::{assert_close, Rng};
+use losses_support::{assert_all_close, assert_close, Rng};
 use neurenix_kernels::losses::ctc_loss::{ctc_fwd_bwd, workspace_len};
+use neurenix_kernels::losses::ctc_scaled::{self, Sample};
 
 const T: usize = 5;
 const C: usize = 3;
@@ -106,4 +109,137 @@ fn a_blank_other_than_zero_and_bad_input_never_panic() {
     assert!(loss[0].is_nan());
     ctc_fwd_bwd(&lp, &[0.0, 1.0], &[0.0], &[5.0], &[2.0], T, batch, C, 2, false, &mut loss, None, &mut [0.0; 4]);
     assert!(loss[0].is_nan());
+}
+
+/// log(e^a + e^b) in f64 (−∞ stays −∞).
+fn lse(a: f64, b: f64) -> f64 {
+    let m = a.max(b);
+    if m == f64::NEG_INFINITY { m } else { m + ((a - m).exp() + (b - m).exp()).ln() }
+}
+
+/// One sample's loss and gradient (t, c) by the log-space recursions in
+/// f64 (PyTorch's algorithm, see ctc_loss.rs), batch of one.
+fn log_space_reference(lp: &[f64], steps: usize, classes: usize, target: &[usize], blank: usize) -> (f64, Vec<f64>) {
+    let len = 2 * target.len() + 1;
+    let label = |s: usize| if s % 2 == 0 { blank } else { target[s / 2] };
+    let skip = |s: usize| s > 1 && s % 2 == 1 && label(s) != label(s - 2);
+    let at = |t: usize, s: usize| lp[t * classes + label(s)];
+    let ninf = f64::NEG_INFINITY;
+    let mut alpha = vec![ninf; steps * len];
+    let mut beta = vec![ninf; steps * len];
+    alpha[0] = at(0, 0);
+    if len > 1 {
+        alpha[1] = at(0, 1);
+    }
+    for t in 1..steps {
+        for s in 0..len {
+            let p = (t - 1) * len + s;
+            let mut a = alpha[p];
+            if s > 0 {
+                a = lse(a, alpha[p - 1]);
+            }
+            if skip(s) {
+                a = lse(a, alpha[p - 2]);
+            }
+            alpha[t * len + s] = a + at(t, s);
+        }
+    }
+    let last = (steps - 1) * len;
+    let nll = -lse(alpha[last + len - 1], if len > 1 { alpha[last + len - 2] } else { ninf });
+    beta[last + len - 1] = at(steps - 1, len - 1);
+    if len > 1 {
+        beta[last + len - 2] = at(steps - 1, len - 2);
+    }
+    for t in (0..steps - 1).rev() {
+        for s in 0..len {
+            let q = (t + 1) * len + s;
+            let mut b = beta[q];
+            if s + 1 < len {
+                b = lse(b, beta[q + 1]);
+            }
+            if s + 2 < len && skip(s + 2) {
+                b = lse(b, beta[q + 2]);
+            }
+            beta[t * len + s] = b + at(t, s);
+        }
+    }
+    let mut grad: Vec<f64> = lp.iter().map(|v| v.exp()).collect();
+    for t in 0..steps {
+        for s in 0..len {
+            let c = label(s);
+            grad[t * classes + c] -= (alpha[t * len + s] + beta[t * len + s] - at(t, s) + nll).exp();
+        }
+    }
+    (nll, grad)
+}
+
+/// Log-softmax of `logits` rows of `classes`, exact in f32.
+fn log_softmax(logits: &[f32], classes: usize) -> Vec<f32> {
+    let mut out = vec![0.0f32; logits.len()];
+    for (row, d) in logits.chunks(classes).zip(out.chunks_mut(classes)) {
+        let m = row.iter().fold(f64::NEG_INFINITY, |m, &v| m.max(v as f64));
+        let lse = m + row.iter().map(|&v| (v as f64 - m).exp()).sum::<f64>().ln();
+        for (o, &v) in d.iter_mut().zip(row) {
+            *o = (v as f64 - lse) as f32;
+        }
+    }
+    out
+}
+
+/// The scaled path's answer for one sample (None: it declined), and the kernel's.
+fn both_paths(lp: &[f32], steps: usize, classes: usize, target: &[usize]) -> (Option<(f32, Vec<f32>)>, (f32, Vec<f32>)) {
+    let mut labels = vec![0.0f32; 2 * target.len() + 1];
+    for (i, &c) in target.iter().enumerate() {
+        labels[2 * i + 1] = c as f32;
+    }
+    let mut ws = vec![0.0f32; workspace_len(steps, target.len(), classes)];
+    let mut grad = vec![0.0f32; lp.len()];
+    let sample = Sample { log_probs: lp, n: 0, batch: 1, classes, steps, labels: &labels };
+    let scaled = ctc_scaled::run(&sample, Some(&mut grad), &mut ws).map(|nll| (nll, grad.clone()));
+    let targets: Vec<f32> = target.iter().map(|&c| c as f32).collect();
+    let mut loss = [0.0f32];
+    let mut kgrad = vec![0.0f32; lp.len()];
+    let tl = [target.len() as f32];
+    ctc_fwd_bwd(lp, &targets, &[0.0], &[steps as f32], &tl, steps, 1, classes, 0, false, &mut loss, Some(&mut kgrad), &mut ws);
+    (scaled, (loss[0], kgrad))
+}
+
+#[test]
+fn long_sequences_take_the_scaled_path_and_match_float64_log_space() {
+    let (steps, classes) = (100, 30);
+    let mut rng = Rng::new(11);
+    for (trial, tl) in [30usize, 1, 0, 49].into_iter().enumerate() {
+        let lp = log_softmax(&rng.vec(steps * classes, -3.0, 3.0), classes);
+        let target: Vec<usize> = (0..tl).map(|i| 1 + (i * 7 + trial) % (classes - 1)).collect();
+        let lp64: Vec<f64> = lp.iter().map(|&v| v as f64).collect();
+        let (want, want_grad) = log_space_reference(&lp64, steps, classes, &target, 0);
+        let (scaled, (loss, grad)) = both_paths(&lp, steps, classes, &target);
+        let (s_loss, s_grad) = scaled.unwrap_or_else(|| panic!("target length {tl}: the scaled path declined"));
+        assert_eq!((s_loss, &s_grad), (loss, &grad), "the kernel used the scaled path's result");
+        assert_close(&format!("loss, target length {tl}"), loss as f64, want, 1e-6, 1e-6);
+        assert_all_close(&format!("gradient, target length {tl}"), &grad, &want_grad, 1e-5, 2e-6);
+    }
+}
+
+#[test]
+fn tiny_states_send_the_sample_to_log_space_with_the_same_result() {
+    let (steps, classes) = (40, 3);
+    // Blank 30 nats below label 1 in every frame: the all-blank prefix (state 0) falls below
+    // 2^-500 of its frame's total by frame ~12 — a path the scaled path cannot keep.
+    let mut logits = vec![0.0f32; steps * classes];
+    for row in logits.chunks_mut(classes) {
+        row.copy_from_slice(&[-30.0, 0.0, -30.0]);
+    }
+    // And one frame where a needed emission is 400 nats below its frame's best.
+    let mut far = logits.clone();
+    far[20 * classes..21 * classes].copy_from_slice(&[400.0, 0.0, 400.0]);
+    for (what, logits, target) in [("tiny state", &logits, vec![1usize]), ("far emission", &far, vec![1, 2, 1])] {
+        let lp = log_softmax(logits, classes);
+        let lp64: Vec<f64> = lp.iter().map(|&v| v as f64).collect();
+        let (want, want_grad) = log_space_reference(&lp64, steps, classes, &target, 0);
+        let (scaled, (loss, grad)) = both_paths(&lp, steps, classes, &target);
+        assert!(scaled.is_none(), "{what}: the scaled path must decline");
+        assert_close(&format!("{what}: loss"), loss as f64, want, 1e-6, 1e-6);
+        assert_all_close(&format!("{what}: gradient"), &grad, &want_grad, 1e-5, 2e-6);
+    }
 }

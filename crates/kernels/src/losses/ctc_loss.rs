@@ -1,7 +1,10 @@
-//! CTCLoss kernel: the forward (α) and backward (β) recursions in log space
-//! over the extended labels l' = (blank, y1, blank, y2, …, blank), L = 2|y| + 1,
-//! per sample, and PyTorch's gradient (ts/backend/js_ctc.ts is the same
-//! algorithm in plain JS, with the formulas in its header):
+//! CTCLoss kernel over the extended labels l' = (blank, y1, blank, y2, …,
+//! blank), L = 2|y| + 1, per sample: first in scaled linear space
+//! (ctc_scaled.rs: one exp per emission, then adds and multiplies), and,
+//! where that is not exact enough (a path 2⁵⁰⁰ times less likely than its
+//! frame's total, non-finite input, no alignment), again in log space here,
+//! the recursions PyTorch runs (ts/backend/js_ctc.ts is the same algorithm
+//! in plain JS, with the formulas in its header):
 //!   α_t(s) = lp_t(l'_s) + lse(α_{t−1}(s), α_{t−1}(s−1), α_{t−1}(s−2) + skip(s))
 //!   β_t(s) = lp_t(l'_s) + lse(β_{t+1}(s), β_{t+1}(s+1), β_{t+1}(s+2) + skip(s+2))
 //!   loss = −lse(α_{T−1}(L−1), α_{T−1}(L−2))
@@ -16,21 +19,30 @@
 //! of α and β are stored with two −∞ cells on each side, so s − 2 … s + 2
 //! are always in bounds. In f32, as PyTorch does for float input.
 //!
-//! The workspace (the caller's, at least `workspace_len` floats) holds α, β,
-//! each frame's emissions lp_t(l'_s) (gathered once), the labels, the skip
-//! terms and the per-class occupancies of one sample at a time. Lengths and labels come as integral f32 values, validated by
-//! the caller; anything out of range makes the sample's loss NaN, never a
-//! panic.
+//! The workspace (the caller's, at least `workspace_len` floats) holds the
+//! labels of one sample at a time, then either path's rows. Lengths and
+//! labels come as integral f32 values, validated by the caller; anything
+//! out of range makes the sample's loss NaN, never a panic.
 
+use super::ctc_scaled::{self, Sample};
 use crate::math::exp_f32;
 use crate::simd::lanes::{for_each_step, Lane};
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 use crate::simd::lanes::Four;
 
-/// Floats of workspace for `steps` frames, targets of at most `max_target` labels and `classes` classes.
+/// Floats of workspace for `steps` frames, targets of at most `max_target`
+/// labels and `classes` classes: the labels, then the larger of the two
+/// paths' needs (4·steps·w + 10·w + classes + 1 in all, w = 2·max_target + 5;
+/// ts/backend/backend.ts's ctcWorkspaceLength says the same).
 pub fn workspace_len(steps: usize, max_target: usize, classes: usize) -> usize {
-    let w = 2 * max_target + 5;
-    3 * steps * w + 2 * w + classes
+    let len = 2 * max_target + 1;
+    let w = len + 4;
+    w + log_space_len(steps, w, classes).max(ctc_scaled::workspace_len(steps, len, classes))
+}
+
+/// Floats of workspace for the log-space path (rows w = L + 4 wide).
+fn log_space_len(steps: usize, w: usize, classes: usize) -> usize {
+    3 * steps * w + w + classes
 }
 
 /// lse(a, b, c) = m + ln(e^{a−m} + e^{b−m} + e^{c−m}), m the maximum; −∞ if all are.
@@ -98,7 +110,6 @@ pub fn ctc_fwd_bwd(
     if let Some(g) = grad_out.as_deref_mut() {
         g.fill(0.0);
     }
-    let ninf = f32::NEG_INFINITY;
     for n in 0..batch {
         let (Some(&tn), Some(&tl), Some(&off), Some(lo)) =
             (input_lengths.get(n), target_lengths.get(n), target_offsets.get(n), loss_out.get_mut(n))
@@ -107,126 +118,160 @@ pub fn ctc_fwd_bwd(
         };
         let (tn, tl, off) = (tn as usize, tl as usize, off as usize);
         let len = 2 * tl + 1;
-        let w = len + 4;
-        if tn > steps || blank >= classes || workspace.len() < 3 * tn * w + 2 * w + classes {
+        if tn > steps || blank >= classes || workspace.len() < workspace_len(tn, tl, classes) {
             *lo = f32::NAN;
             continue;
         }
-        let (alpha, rest) = workspace.split_at_mut(tn * w);
-        let (beta, rest) = rest.split_at_mut(tn * w);
-        let (emit, rest) = rest.split_at_mut(tn * w);
-        let (skip, rest) = rest.split_at_mut(w);
-        let (labf, occ) = rest.split_at_mut(w);
-        // Labels (stored as f32 indices) and skip terms; an invalid label makes the loss NaN.
+        let (labels, rest) = workspace.split_at_mut(len + 4);
+        // Labels (stored as f32 indices); an invalid label makes the loss NaN.
         let mut valid = true;
-        for s in 0..len {
+        for (s, d) in labels.iter_mut().take(len).enumerate() {
             let l = if s % 2 == 0 { blank } else { targets.get(off + s / 2).map_or(usize::MAX, |&v| v as usize) };
             valid &= l < classes;
-            labf[s] = l.min(classes.saturating_sub(1)) as f32;
-        }
-        for s in 0..w {
-            let ok = s > 1 && s < len && s % 2 == 1 && labf[s] != labf[s - 2];
-            skip[s] = if ok { 0.0 } else { ninf };
+            *d = l.min(classes.saturating_sub(1)) as f32;
         }
         if !valid {
             *lo = f32::NAN;
             continue;
         }
-        let frame = |t: usize| (t * batch + n) * classes;
-        // Each frame's emissions lp_t(l'_s), gathered once for α, β and the gradient.
+        let sample = Sample { log_probs, n, batch, classes, steps: tn, labels: &labels[..len] };
+        if let Some(nll) = ctc_scaled::run(&sample, grad_out.as_deref_mut(), rest) {
+            *lo = nll;
+            continue;
+        }
+        // Linear space was not exact enough: clear what it wrote, redo in log space.
+        if let Some(g) = grad_out.as_deref_mut() {
+            for t in 0..tn {
+                let o = (t * batch + n) * classes;
+                if let Some(row) = g.get_mut(o..o + classes) {
+                    row.fill(0.0);
+                }
+            }
+        }
+        *lo = log_space(&sample, zero_infinity, grad_out.as_deref_mut(), rest);
+    }
+}
+
+/// One sample in log space: its loss (0 for an infinite one with
+/// `zero_infinity`), its gradient rows into `grad` if given.
+fn log_space(s: &Sample, zero_infinity: bool, mut grad_out: Option<&mut [f32]>, workspace: &mut [f32]) -> f32 {
+    let ninf = f32::NEG_INFINITY;
+    let (tn, len, classes) = (s.steps, s.labels.len(), s.classes);
+    let w = len + 4;
+    if workspace.len() < log_space_len(tn, w, classes) {
+        return f32::NAN;
+    }
+    let labf = s.labels;
+    let (alpha, rest) = workspace.split_at_mut(tn * w);
+    let (beta, rest) = rest.split_at_mut(tn * w);
+    let (emit, rest) = rest.split_at_mut(tn * w);
+    let (skip, occ) = rest.split_at_mut(w);
+    for (b, k) in skip.iter_mut().enumerate() {
+        let ok = b > 1 && b < len && b % 2 == 1 && labf[b] != labf[b - 2];
+        *k = if ok { 0.0 } else { ninf };
+    }
+    let frame = |t: usize| (t * s.batch + s.n) * classes;
+    // Each frame's emissions lp_t(l'_s), gathered once for α, β and the gradient.
+    for t in 0..tn {
+        let lp = s.frame(t);
+        for (e, &l) in emit[t * w..(t + 1) * w].iter_mut().zip(labf.iter()).take(len) {
+            *e = lp.get(l as usize).copied().unwrap_or(f32::NAN);
+        }
+    }
+    let tl = len / 2;
+    let nll = if tn == 0 {
+        if tl == 0 { 0.0 } else { f32::INFINITY }
+    } else {
+        alpha.fill(ninf);
         for t in 0..tn {
-            let lp = log_probs.get(frame(t)..frame(t) + classes).unwrap_or(&[]);
-            for (e, &l) in emit[t * w..(t + 1) * w].iter_mut().zip(labf.iter()).take(len) {
-                *e = lp.get(l as usize).copied().unwrap_or(f32::NAN);
+            let lp = s.frame(t);
+            if lp.len() < classes {
+                break;
             }
-        }
-        let nll = if tn == 0 {
-            if tl == 0 { 0.0 } else { f32::INFINITY }
-        } else {
-            alpha.fill(ninf);
-            for t in 0..tn {
-                let lp = log_probs.get(frame(t)..frame(t) + classes).unwrap_or(&[]);
-                if lp.len() < classes {
-                    break;
-                }
-                if t == 0 {
-                    alpha[2] = lp[blank];
-                    if len > 1 {
-                        alpha[3] = lp[labf[1] as usize];
-                    }
-                    continue;
-                }
-                let (done, cur) = alpha.split_at_mut(t * w);
-                row(&done[(t - 1) * w..], &mut cur[..w], skip, &emit[t * w..(t + 1) * w], len, false);
-            }
-            let last = &alpha[(tn - 1) * w..tn * w];
-            let a = last[2 + len - 1];
-            let b = if len > 1 { last[2 + len - 2] } else { ninf };
-            -lse3(a, b, ninf)
-        };
-        let infinite = nll == f32::INFINITY;
-        *lo = if infinite && zero_infinity { 0.0 } else { nll };
-        let Some(grad) = grad_out.as_deref_mut() else { continue };
-        if tn == 0 || (infinite && zero_infinity) {
-            continue;
-        }
-        if !nll.is_finite() {
-            // No alignment (or NaN input): PyTorch's e^{lp} − e^{lcab + ℓ − lp} is NaN in every
-            // column, the classes without a state included (−∞ + ∞).
-            for t in 0..tn {
-                if let Some(g) = grad.get_mut(frame(t)..frame(t) + classes) {
-                    g.fill(f32::NAN);
-                }
-            }
-            continue;
-        }
-        beta.fill(ninf);
-        for t in (0..tn).rev() {
-            let Some(lp) = log_probs.get(frame(t)..frame(t) + classes) else { break };
-            if t == tn - 1 {
-                let r = t * w;
-                beta[r + 2 + len - 1] = lp[labf[len - 1] as usize];
+            if t == 0 {
+                alpha[2] = emit[0];
                 if len > 1 {
-                    beta[r + 2 + len - 2] = lp[labf[len - 2] as usize];
+                    alpha[3] = emit[1];
                 }
                 continue;
             }
-            let (cur, done) = beta.split_at_mut((t + 1) * w);
-            row(&done[..w], &mut cur[t * w..], skip, &emit[t * w..(t + 1) * w], len, true);
+            let (done, cur) = alpha.split_at_mut(t * w);
+            row(&done[(t - 1) * w..], &mut cur[..w], skip, &emit[t * w..(t + 1) * w], len, false);
         }
-        // Occupancies per class, then e^{lp} − occupancy.
+        let last = &alpha[(tn - 1) * w..tn * w];
+        let a = last[2 + len - 1];
+        let b = if len > 1 { last[2 + len - 2] } else { ninf };
+        -lse3(a, b, ninf)
+    };
+    let infinite = nll == f32::INFINITY;
+    let loss = if infinite && zero_infinity { 0.0 } else { nll };
+    let Some(grad) = grad_out.as_deref_mut() else { return loss };
+    if tn == 0 || (infinite && zero_infinity) {
+        return loss;
+    }
+    if !nll.is_finite() {
+        // No alignment (or NaN input): PyTorch's e^{lp} − e^{lcab + ℓ − lp} is NaN in every
+        // column, the classes without a state included (−∞ + ∞).
         for t in 0..tn {
-            let (Some(lp), Some(g)) = (log_probs.get(frame(t)..frame(t) + classes), grad.get_mut(frame(t)..frame(t) + classes))
-            else {
-                break;
-            };
-            // Each state's occupancy e^{α + β − lp + ℓ}, written over α's row (no longer needed).
-            let r = t * w;
-            let (a_row, b_row, e_row) = (&mut alpha[r..r + w], &beta[r..r + w], &emit[r..r + w]);
-            for_each_step(len, |s, four| {
-                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-                if four {
-                    return occupancy::<Four<true>>(a_row, b_row, e_row, nll, s);
-                }
-                let _ = four;
-                occupancy::<f32>(a_row, b_row, e_row, nll, s);
-            });
-            occ.iter_mut().take(classes).for_each(|o| *o = 0.0);
-            for (&l, &o) in labf.iter().zip(&a_row[2..]).take(len) {
-                if let Some(d) = occ.get_mut(l as usize) {
-                    *d += o;
-                }
+            if let Some(g) = grad.get_mut(frame(t)..frame(t) + classes) {
+                g.fill(f32::NAN);
             }
-            for_each_step(classes, |c, four| {
-                #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-                if four {
-                    return emission_grad::<Four<true>>(lp, occ, g, c);
-                }
-                let _ = four;
-                emission_grad::<f32>(lp, occ, g, c);
-            });
+        }
+        return loss;
+    }
+    beta.fill(ninf);
+    for t in (0..tn).rev() {
+        if t == tn - 1 {
+            let r = t * w;
+            beta[r + 2 + len - 1] = emit[r + len - 1];
+            if len > 1 {
+                beta[r + 2 + len - 2] = emit[r + len - 2];
+            }
+            continue;
+        }
+        let (cur, done) = beta.split_at_mut((t + 1) * w);
+        row(&done[..w], &mut cur[t * w..], skip, &emit[t * w..(t + 1) * w], len, true);
+    }
+    // Occupancies per class, then e^{lp} − occupancy.
+    occ.iter_mut().take(classes).for_each(|o| *o = 0.0);
+    for t in 0..tn {
+        let Some(g) = grad.get_mut(frame(t)..frame(t) + classes) else { break };
+        // Each state's occupancy e^{α + β − lp + ℓ}, written over α's row (no longer needed).
+        let r = t * w;
+        let (a_row, b_row, e_row) = (&mut alpha[r..r + w], &beta[r..r + w], &emit[r..r + w]);
+        for_each_step(len, |s, four| {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            if four {
+                return occupancy::<Four<true>>(a_row, b_row, e_row, nll, s);
+            }
+            let _ = four;
+            occupancy::<f32>(a_row, b_row, e_row, nll, s);
+        });
+        for (&l, &o) in labf.iter().zip(&a_row[2..]).take(len) {
+            if let Some(d) = occ.get_mut(l as usize) {
+                *d += o;
+            }
+        }
+        emission_grads(s.frame(t), occ, g);
+        for &l in labf {
+            if let Some(d) = occ.get_mut(l as usize) {
+                *d = 0.0;
+            }
         }
     }
+    loss
+}
+
+/// g[c] = e^{lp[c]} − occ[c] over a frame's classes.
+pub(super) fn emission_grads(lp: &[f32], occ: &[f32], g: &mut [f32]) {
+    for_each_step(g.len(), |c, four| {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        if four {
+            return emission_grad::<Four<true>>(lp, occ, g, c);
+        }
+        let _ = four;
+        emission_grad::<f32>(lp, occ, g, c);
+    });
 }
 
 /// a[2 + s] = e^{a[2 + s] + b[2 + s] − e[s] + nll} for the lanes at s; the

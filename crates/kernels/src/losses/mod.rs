@@ -15,7 +15,8 @@
 //!   class_rows.rs (class index, class weight, the row loop); softmax_row.rs
 //!   the plain three-pass softmax row of cross entropy's common case;
 //! - multilabel_margin_loss.rs: rows of C scores against lists of classes;
-//! - ctc_loss.rs: CTC's forward and backward recursions in log space;
+//! - ctc_loss.rs: CTC's forward and backward recursions, in scaled linear
+//!   space (ctc_scaled.rs) and, where that is not exact enough, in log space;
 //! - cosine_embedding_loss.rs and triplet_margin_loss.rs: pairs (triples) of
 //!   rows (dot products and norms).
 
@@ -30,6 +31,7 @@ pub mod elementwise;
 pub mod cross_entropy_loss;
 pub mod nll_loss;
 pub mod ctc_loss;
+pub mod ctc_scaled;
 pub mod multi_margin_loss;
 pub mod multilabel_margin_loss;
 pub mod cosine_embedding_loss;
