@@ -339,15 +339,16 @@ export interface Backend {
 
   /**
    * CTC over log-probabilities (steps, batch, classes), forward and backward
-   * in log space (ts/backend/js_ctc.ts gives the recursions). `targets`
+   * in scaled linear space, in log space where that is not exact enough
+   * (ts/backend/js_ctc_scaled.ts and js_ctc.ts give the recursions). `targets`
    * holds each sample's labels from targetOffsets[n], targetLengths[n] of
    * them; inputLengths[n] ≤ steps (all validated by the caller, integral
    * values in float arrays). lossOut (batch) receives each sample's loss;
    * gradOut, if given, ∂loss_n/∂logProbs unscaled (PyTorch's formula), 0
    * after a sample's input length. zeroInfinity: infinite losses and their
    * gradients become 0. `workspace` is scratch of at least
-   * 3·steps·(2S + 5) + 2·(2S + 5) + classes floats, S the longest target
-   * (ctcWorkspaceLength), overwritten.
+   * 4·steps·(2S + 5) + 10·(2S + 5) + classes + 1 floats, S the longest
+   * target (ctcWorkspaceLength), overwritten.
    */
   ctcFwdBwd(
     logProbs: F32,

@@ -1,5 +1,7 @@
 /**
- * The js backend's CTC kernel (Backend.ctcFwdBwd): the forward (α) and
+ * The js backend's CTC kernel (Backend.ctcFwdBwd). Each sample runs first
+ * in scaled linear space (js_ctc_scaled.ts, as the wasm kernel does) and,
+ * where that declines, here: the forward (α) and
  * backward (β) recursions of Graves et al. in log space, per sample, over
  * the extended label sequence l' = (blank, y1, blank, y2, …, blank) of
  * length L = 2·|y| + 1, in float64:
@@ -14,10 +16,12 @@
  * and its gradient are 0.
  */
 import type { Backend } from "./backend";
+import { ctcScaled } from "./js_ctc_scaled";
 
 let alpha = new Float64Array(0);
 let beta = new Float64Array(0);
 let lcab = new Float64Array(0);
+let labels = new Int32Array(0);
 
 /** log(e^a + e^b) without overflow; −∞ stays −∞. */
 function lse(a: number, b: number): number {
@@ -42,7 +46,15 @@ export const ctcFwdBwdJs: Backend["ctcFwdBwd"] = (
       alpha = new Float64Array(steps * L);
       beta = new Float64Array(steps * L);
     }
-    const label = (s: number) => (s % 2 === 0 ? blank : targets[off + (s - 1) / 2]);
+    if (labels.length !== L) labels = new Int32Array(L);
+    for (let s = 0; s < L; s++) labels[s] = s % 2 === 0 ? blank : targets[off + (s - 1) / 2];
+    const fast = ctcScaled({ logProbs, n, batch, classes, steps: tn, labels }, gradOut);
+    if (fast !== null) {
+      lossOut[n] = fast;
+      continue;
+    }
+    if (gradOut !== null) for (let t = 0; t < tn; t++) gradOut.fill(0, (t * batch + n) * classes, (t * batch + n + 1) * classes);
+    const label = (s: number) => labels[s];
     const lp = (t: number, c: number) => logProbs[(t * batch + n) * classes + c];
     // May label s be reached from s − 2 (skipping a blank)?
     const skip = (s: number) => s > 1 && label(s) !== blank && label(s) !== label(s - 2);
