@@ -551,6 +551,9 @@ def multilabel_soft_margin_cases():
     multi_all(cases, "MultiLabelSoftMargin (C) weight, input grad only",
               lambda r: torch.nn.MultiLabelSoftMarginLoss(weight=w37[:7].double(), reduction=r),
               {"weight": w37[:7]}, [rng.randn(7, scale=3), rng.bernoulli(7)], [True, False])
+    # More than two dims (N, d1, C): the mean over C, then the reduction over (N, d1).
+    multi_all(cases, "MultiLabelSoftMargin (N,d1,C) weight", lambda r: torch.nn.MultiLabelSoftMarginLoss(weight=w37[:5].double(), reduction=r),
+              {"weight": w37[:5]}, [rng.randn(3, 4, 5, scale=3), rng.rand(3, 4, 5)], [True, True])
     return cases
 
 

@@ -6,7 +6,7 @@
  * logTarget), PoissonNLLLoss (logInput, full, eps), GaussianNLLLoss (var
  * broadcasting, the eps clamp autograd ignores), SoftMarginLoss,
  * HingeEmbeddingLoss, MarginRankingLoss, SigmoidFocalLoss (torchvision's
- * formula), MultiLabelSoftMarginLoss (class weight, (C) input, 37 classes:
+ * formula), MultiLabelSoftMarginLoss (class weight, (C) and (N, d1, C) input, 37 classes:
  * SIMD chunks, tails and the cycled weight) and NLLLoss.
  *
  * Tolerances: each element is a few float32 roundings of exact float32
@@ -104,6 +104,10 @@ describe("errors name what is wrong (PyTorch's as RangeError/TypeError)", () => 
     expect(() => nx.F.nllLoss(logp, new nx.Tensor([0, 0.5]))).toThrow(/not an integral class index/);
     expect(nx.F.nllLoss(logp, new nx.Tensor([0, 7]), { ignoreIndex: 7 }).item()).toBeCloseTo(-logp.data[0], 6);
   });
+  test("MultiLabelSoftMarginLoss: a scalar input has no class dim (PyTorch: dimension -1 of a 0-d tensor)", () => {
+    expect(() => new nx.MultiLabelSoftMarginLoss()(new nx.Tensor(1), new nx.Tensor(1))).toThrow(RangeError);
+    expect(() => new nx.MultiLabelSoftMarginLoss()(new nx.Tensor(1), new nx.Tensor(1))).toThrow(/got a scalar/);
+  });
   test("MarginRankingLoss: three shapes checked; labels and focal/soft-margin targets take no gradient", () => {
     const a = new nx.Tensor([1, 2, 3]);
     expect(() => new nx.MarginRankingLoss()(a, a, new nx.Tensor([1, 1]))).toThrow(/target shape \[2\] does not match input1 shape \[3\]/);
@@ -115,6 +119,21 @@ describe("errors name what is wrong (PyTorch's as RangeError/TypeError)", () => 
 });
 
 describe("behaviour beyond the fixtures", () => {
+  // npm run fuzz -- --seed 4 --loss MultiLabelSoftMarginLoss --case 14: the js backend's
+  // BCE-with-logits computed x + (−x + log1p(e^x)) for x ≪ 0, y = 0, which cancels to 0.
+  test.each(BACKENDS)("BCE-with-logits keeps a tiny loss at a very negative logit with target 0 (%s)", (backend) =>
+    withBackend(backend, () => {
+      const x = -37.226295471191406;
+      const want = Math.log1p(Math.exp(x));
+      const mlsm = new nx.MultiLabelSoftMarginLoss({ reduction: "none" })(new nx.Tensor([x]), new nx.Tensor([0])).item();
+      const bce = new nx.BCEWithLogitsLoss({ reduction: "none" })(new nx.Tensor([x, x]), new nx.Tensor([0, 0])).data[0];
+      const weighted = new nx.BCEWithLogitsLoss({ posWeight: [3] })(new nx.Tensor([x]), new nx.Tensor([0.5])).item();
+      expect(Math.abs(mlsm - want) / want).toBeLessThan(1e-5);
+      expect(Math.abs(bce - want) / want).toBeLessThan(1e-5);
+      // −p·y·x + (1 + (p − 1)·y)·log1p(e^x) for p = 3, y = ½.
+      expect(Math.abs(weighted - (-1.5 * x + 2 * want)) / (-1.5 * x)).toBeLessThan(1e-6);
+    }),
+  );
   test("SoftMarginLoss stays finite where PyTorch's log1p(exp(−y·x)) overflows", () => {
     const out = new nx.SoftMarginLoss({ reduction: "none" })(new nx.Tensor([-1e4, 1e4]), new nx.Tensor([1, 1]));
     expect(Array.from(out.data)).toEqual([1e4, 0]);

@@ -57,7 +57,10 @@ function bceWithLogits(x: number, y: number, p: number): number {
   // (1 − y) − l·σ(−x) over the common denominator 1 + e: nothing cancels
   // where the gradient is tiny (σ(x) − y for y = 0, x ≪ 0 is e/(1 + e)).
   gradOfLast = (x >= 0 ? 1 - y - p * y * e : (1 - y) * e - p * y) / (1 + e);
-  return (1 - y) * x + l * (Math.max(-x, 0) + Math.log1p(e));
+  // (1 − y)·x + l·(max(−x, 0) + log1p(e)) with the x terms collected: for x < 0
+  // it is −p·y·x + l·log1p(e), so x − x does not cancel away a tiny loss
+  // (x = −37, y = 0: 7e-17, which is 0 after the cancellation).
+  return (x >= 0 ? (1 - y) * x : -p * y * x) + l * Math.log1p(e);
 }
 
 /**

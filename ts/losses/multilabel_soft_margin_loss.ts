@@ -1,5 +1,6 @@
 /**
- * MultiLabelSoftMarginLoss on logits x of shape (N, C) (or (C)) with 0/1
+ * MultiLabelSoftMarginLoss on logits x of shape (N, C) (or (C), or
+ * (N, d1, …, C), as PyTorch: the classes are the last dim) with 0/1
  * (or soft) targets y of the same shape and optional class weights w (C):
  *   ℓ_n = −(1/C)·Σ_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c))
  * i.e. BCE-with-logits averaged over the classes, per sample; multi-label
@@ -44,7 +45,8 @@ export interface MultiLabelSoftMarginLossOptions extends LossOptions {
  * Multi-label one-versus-all loss on logits, as `torch.nn.MultiLabelSoftMarginLoss`: BCE with
  * logits averaged over the C classes, per sample, for inputs (N, C) or (C) and 0/1 (or soft)
  * targets of the same shape: ℓ_n = −(1/C)·Σ_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c)).
- * "mean" divides by N.
+ * "mean" divides by N. As in PyTorch, more dims are accepted, the classes being the last one:
+ * (N, d1, …, C) gives one loss per (n, d1, …) for "none", and "mean" averages over all of them.
  *
  * @example
  * ```ts
@@ -64,12 +66,12 @@ export class MultiLabelSoftMarginLoss extends Loss {
 
   /**
    * The loss of the logits `input` against `target` (the same shape): a scalar for "mean" (over the
-   * N samples) and "sum", one loss per sample for "none".
+   * N samples) and "sum", one loss per sample (input's shape without its last dim) for "none".
    */
   forward(input: Tensor, target: Tensor): Tensor {
     checkInputTarget(input, target, "MultiLabelSoftMarginLoss");
-    if (input.ndim !== 1 && input.ndim !== 2) {
-      throw new RangeError(`MultiLabelSoftMarginLoss: input must have shape (N, C) or (C), got ${input.ndim} dimensions`);
+    if (input.ndim === 0) {
+      throw new RangeError("MultiLabelSoftMarginLoss: input must have shape (N, C), (C) or (N, …, C) (the classes last), got a scalar");
     }
     const classes = input.shape[input.ndim - 1];
     if (this.weight !== null) checkWeightLength(this.weight, classes, "MultiLabelSoftMarginLoss: weight", "class");

@@ -1,14 +1,13 @@
 /**
  * MultiLabelSoftMarginLoss (PyTorch 1.13, composed in functional.py) on
- * logits x of shape (N, C) or (C), 0/1 or soft targets y of the same shape,
+ * logits x of shape (N, C), (C) or (N, d1, C) (classes last; N·d1 rows),
+ * 0/1 or soft targets y of the same shape,
  * class weights w (C; 1 without), with log σ(x) = min(x, 0) − log1p(e^−|x|):
  *   ℓ_n = −(1/C)·Σ_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c))
  *   ∂ℓ/∂x_c = (1/C)·w_c·(σ(x_c) − y_c),   ∂ℓ/∂y_c = −(1/C)·w_c·(log σ(x_c) − log σ(−x_c))
  * (autograd through the composition: the target gradient is −w·x/C exactly,
  * computed as a difference of two logs). "mean" divides by N (NaN for N = 0);
- * C = 0 gives 0/0 = NaN per sample, as PyTorch. PyTorch also takes more
- * than 2 dimensions (classes last); the library rejects them (a documented
- * difference), so they are not drawn.
+ * C = 0 gives 0/0 = NaN per sample, as PyTorch.
  * Magnitudes: the two terms separately (|y·log σ(x)| + |(1 − y)·log σ(−x)|,
  * y·σ(−x) + |1 − y|·σ(x), |log σ(x)| + |log σ(−x)|), times w/C.
  */
@@ -25,7 +24,7 @@ function layout(c: FuzzCase) {
   const w = c.options.weight as { data: number[] } | undefined;
   return {
     C: shape[shape.length - 1],
-    N: shape.length === 2 ? shape[0] : 1,
+    N: shape.slice(0, -1).reduce((a, b) => a * b, 1),
     weight: (k: number) => (w === undefined ? 1 : w.data[k]),
   };
 }
@@ -33,9 +32,11 @@ function layout(c: FuzzCase) {
 export const multiLabelSoftMarginLoss: LossReference = {
   name: "MultiLabelSoftMarginLoss",
   generate(rng, size) {
-    const shape = rowShape(rng, size);
-    const C = shape[shape.length - 1];
-    const n = shape.length === 2 ? shape[0] * C : C;
+    const rows = rowShape(rng, size);
+    const C = rows[rows.length - 1];
+    // Sometimes (N, d1, C): PyTorch reduces over every dim but the last.
+    const shape = rows.length === 2 && chance(rng, 0.25) ? [rows[0], pick(rng, [1, 2, 3]), C] : rows;
+    const n = shape.reduce((a, b) => a * b, 1);
     const options: Record<string, unknown> = { reduction: reductionOf(rng) };
     if (chance(rng, 0.4)) options.weight = plain([C], uniforms(rng, C, 0, 3).map((v) => (chance(rng, 0.1) ? 0 : v)));
     const soft = chance(rng, 0.3);
@@ -45,7 +46,7 @@ export const multiLabelSoftMarginLoss: LossReference = {
       input: plain(shape, normals(rng, n, pick(rng, SCALES))),
       target: plain(shape, soft ? uniforms(rng, n, 0, 1) : uniforms(rng, n, 0, 1).map((v) => (v < 0.5 ? 0 : 1))),
       targetGrad: chance(rng, 0.4),
-      longRow: Math.max(C, shape.length === 2 ? shape[0] : 1),
+      longRow: Math.max(C, n / Math.max(C, 1)),
     };
   },
   elements(c) {
@@ -67,7 +68,7 @@ export const multiLabelSoftMarginLoss: LossReference = {
       losses.push(v / C);
       magnitudes.push(m / C);
     }
-    return { losses, magnitudes, shape: c.input.shape.length === 2 ? [N] : [], denominator: N };
+    return { losses, magnitudes, shape: c.input.shape.slice(0, -1), denominator: N };
   },
   vjp(c, u) {
     const { C, weight } = layout(c);
