@@ -2,12 +2,13 @@
  * The fast slice of the differential fuzzer (the long runs: `npm run fuzz --
  * --cases N --seed S`): a fixed seed, every loss in turn, both backends
  * against the float64 reference. A failure prints the case's replay command
- * and a pasteable repro.
+ * and a pasteable repro. Then cases the long runs once found failing (the
+ * ones too big for a pasted regression test), replayed by seed and index.
  */
 import { describe, expect, test } from "vitest";
 import { BACKENDS } from "../helpers/backends";
 import { caseAt, checkCase, reproSnippet } from "./run";
-import { referenceFor } from "./reference/index";
+import { referenceFor, REFERENCES } from "./reference/index";
 import { expected } from "./reference/reduction";
 
 const SEED = 20261130;
@@ -33,4 +34,21 @@ describe("differential fuzz, fast slice", () => {
     }
     expect(failures, failures.slice(0, 5).join("\n\n")).toEqual([]);
   }, 60_000);
+});
+
+/** (loss, seed, index among that loss's cases: `npm run fuzz -- --loss L --seed S --case I`), and what it found. */
+const FOUND: [string, number, number, string][] = [
+  // CTC scaled per block of 8 states (a 75-frame, 61-label sample): a block without products but
+  // with exponents far above the others' got an infinite occupancy factor, 0·∞ = NaN in 7 gradients.
+  ["CTCLoss", 9, 1076, "NaN gradient from a block's occupancy factor"],
+  // js BCE-with-logits: x − x cancelled a loss of 7e-17 at x = −37, y = 0.
+  ["MultiLabelSoftMarginLoss", 4, 14, "a tiny loss cancelled to 0"],
+];
+
+describe("differential fuzz, cases found by the long runs", () => {
+  test.each(FOUND)("%s, seed %i, case %i (%s)", (loss, seed, index) => {
+    const c = caseAt(seed, index, REFERENCES.filter((r) => r.name === loss));
+    const want = expected(referenceFor(c.loss), c);
+    for (const backend of BACKENDS) expect(checkCase(c, backend, want).problems, backend).toEqual([]);
+  });
 });

@@ -8,10 +8,10 @@
  * chained gradient through logSoftmax against finite differences, and the
  * errors PyTorch raises.
  *
- * Tolerance: the js kernel runs the log-space recursions in float64; the
- * wasm kernel runs them in scaled linear space in float64 (emissions from
- * a float32 exp, ≤ 1 ulp), and a sample whose states get too small for
- * that (the "confident logits" case) in float32 log space as PyTorch does,
+ * Tolerance: both kernels run the recursions in scaled linear space in
+ * float64 (wasm: emissions from a float32 exp, ≤ 1 ulp), and a sample
+ * whose states get too small for that (the "confident logits" case) in log
+ * space — js in float64, wasm in float32 as PyTorch does,
  * where each of the T steps' log-sum-exp rounds α and β by about an ulp of
  * their magnitude (|α| ≲ 30 here, so ≈ 2e-6 absolute per step), which the
  * gradient's e^{α + β + ℓ − lp} turns into a relative error of ≈ T·2e-6

@@ -51,8 +51,9 @@ export type BackendName = "wasm-simd" | "js";
  * more than the log-space path's).
  */
 export function ctcWorkspaceLength(steps: number, maxTarget: number, classes: number): number {
-  const w = 2 * maxTarget + 5;
-  return 4 * steps * w + 10 * w + classes + 1;
+  const len = 2 * maxTarget + 1;
+  const [w, blocks] = [len + 4, Math.floor(len / 8) + 1];
+  return w + w + classes + 1 + 2 * (2 * steps * w + steps * blocks + 4 * w + 6 * blocks);
 }
 
 /**

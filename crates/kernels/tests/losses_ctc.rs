@@ -5,8 +5,9 @@
 //! gradient: per frame the occupancies sum to one, so with normalised
 //! log-probabilities each frame's gradient sums to 0, and it is 0 after a
 //! sample's input length. Longer sequences against a float64 log-space
-//! reference, through the scaled linear-space path and through its
-//! fallback to log space (which the guard must choose for tiny states).
+//! reference, through the scaled linear-space path (one scale per frame,
+//! and per block of 8 states for a long one) and through its fallback to
+//! log space (which the guard must choose for tiny states).
 
 mod losses_support;
 
@@ -186,16 +187,20 @@ fn log_softmax(logits: &[f32], classes: usize) -> Vec<f32> {
     out
 }
 
-/// The scaled path's answer for one sample (None: it declined), and the kernel's.
-fn both_paths(lp: &[f32], steps: usize, classes: usize, target: &[usize]) -> (Option<(f32, Vec<f32>)>, (f32, Vec<f32>)) {
+/// The scaled path's answers for one sample with one scale per frame and
+/// with blocks of 8 states (None: it declined), and the kernel's.
+#[allow(clippy::type_complexity)]
+fn every_path(lp: &[f32], steps: usize, classes: usize, target: &[usize]) -> ([Option<(f32, Vec<f32>)>; 2], (f32, Vec<f32>)) {
     let mut labels = vec![0.0f32; 2 * target.len() + 1];
     for (i, &c) in target.iter().enumerate() {
         labels[2 * i + 1] = c as f32;
     }
     let mut ws = vec![0.0f32; workspace_len(steps, target.len(), classes)];
-    let mut grad = vec![0.0f32; lp.len()];
     let sample = Sample { log_probs: lp, n: 0, batch: 1, classes, steps, labels: &labels };
-    let scaled = ctc_scaled::run(&sample, Some(&mut grad), &mut ws).map(|nll| (nll, grad.clone()));
+    let scaled = [ctc_scaled::ONE_BLOCK, ctc_scaled::SMALL_BLOCKS].map(|shift| {
+        let mut grad = vec![0.0f32; lp.len()];
+        ctc_scaled::run(&sample, Some(&mut grad), &mut ws, shift).map(|nll| (nll, grad))
+    });
     let targets: Vec<f32> = target.iter().map(|&c| c as f32).collect();
     let mut loss = [0.0f32];
     let mut kgrad = vec![0.0f32; lp.len()];
@@ -205,19 +210,28 @@ fn both_paths(lp: &[f32], steps: usize, classes: usize, target: &[usize]) -> (Op
 }
 
 #[test]
-fn long_sequences_take_the_scaled_path_and_match_float64_log_space() {
-    let (steps, classes) = (100, 30);
+fn the_scaled_paths_match_float64_log_space_short_and_long() {
+    let classes = 30;
     let mut rng = Rng::new(11);
-    for (trial, tl) in [30usize, 1, 0, 49].into_iter().enumerate() {
+    // (frames, target length, blocks of 8 needed): beyond a few hundred frames the edges of
+    // the band fall more than 2^500 below its middle, too far for one scale per frame.
+    for (trial, (steps, tl, blocks)) in [(100usize, 30usize, false), (100, 1, false), (100, 0, false), (100, 49, false), (700, 120, true)].into_iter().enumerate() {
         let lp = log_softmax(&rng.vec(steps * classes, -3.0, 3.0), classes);
         let target: Vec<usize> = (0..tl).map(|i| 1 + (i * 7 + trial) % (classes - 1)).collect();
         let lp64: Vec<f64> = lp.iter().map(|&v| v as f64).collect();
         let (want, want_grad) = log_space_reference(&lp64, steps, classes, &target, 0);
-        let (scaled, (loss, grad)) = both_paths(&lp, steps, classes, &target);
-        let (s_loss, s_grad) = scaled.unwrap_or_else(|| panic!("target length {tl}: the scaled path declined"));
-        assert_eq!((s_loss, &s_grad), (loss, &grad), "the kernel used the scaled path's result");
-        assert_close(&format!("loss, target length {tl}"), loss as f64, want, 1e-6, 1e-6);
-        assert_all_close(&format!("gradient, target length {tl}"), &grad, &want_grad, 1e-5, 2e-6);
+        let ([one, small], (loss, grad)) = every_path(&lp, steps, classes, &target);
+        let what = format!("T = {steps}, target length {tl}");
+        assert_eq!(one.is_none(), blocks, "{what}: one scale per frame declines exactly when expected");
+        let (small_loss, small_grad) = small.unwrap_or_else(|| panic!("{what}: blocks of 8 declined"));
+        let first = one.clone().unwrap_or((small_loss, small_grad.clone()));
+        assert_eq!((first.0, &first.1), (loss, &grad), "{what}: the kernel used the first scaled result");
+        assert_close(&format!("{what}: loss"), loss as f64, want, 1e-6, 1e-6);
+        assert_all_close(&format!("{what}: gradient"), &grad, &want_grad, 1e-5, 2e-6);
+        // Both block sizes agree where both run.
+        assert_close(&format!("{what}: blocks of 8, loss"), small_loss as f64, loss as f64, 1e-6, 0.0);
+        let g64: Vec<f64> = grad.iter().map(|&g| g as f64).collect();
+        assert_all_close(&format!("{what}: blocks of 8, gradient"), &small_grad, &g64, 1e-6, 1e-7);
     }
 }
 
@@ -225,7 +239,7 @@ fn long_sequences_take_the_scaled_path_and_match_float64_log_space() {
 fn tiny_states_send_the_sample_to_log_space_with_the_same_result() {
     let (steps, classes) = (40, 3);
     // Blank 30 nats below label 1 in every frame: the all-blank prefix (state 0) falls below
-    // 2^-500 of its frame's total by frame ~12 — a path the scaled path cannot keep.
+    // 2^-500 of its neighbours by frame ~12 — a path the scaled path cannot keep.
     let mut logits = vec![0.0f32; steps * classes];
     for row in logits.chunks_mut(classes) {
         row.copy_from_slice(&[-30.0, 0.0, -30.0]);
@@ -237,8 +251,8 @@ fn tiny_states_send_the_sample_to_log_space_with_the_same_result() {
         let lp = log_softmax(logits, classes);
         let lp64: Vec<f64> = lp.iter().map(|&v| v as f64).collect();
         let (want, want_grad) = log_space_reference(&lp64, steps, classes, &target, 0);
-        let (scaled, (loss, grad)) = both_paths(&lp, steps, classes, &target);
-        assert!(scaled.is_none(), "{what}: the scaled path must decline");
+        let (scaled, (loss, grad)) = every_path(&lp, steps, classes, &target);
+        assert!(scaled.iter().all(|r| r.is_none()), "{what}: the scaled paths must decline");
         assert_close(&format!("{what}: loss"), loss as f64, want, 1e-6, 1e-6);
         assert_all_close(&format!("{what}: gradient"), &grad, &want_grad, 1e-5, 2e-6);
     }

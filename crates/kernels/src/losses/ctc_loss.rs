@@ -32,8 +32,8 @@ use crate::simd::lanes::Four;
 
 /// Floats of workspace for `steps` frames, targets of at most `max_target`
 /// labels and `classes` classes: the labels, then the larger of the two
-/// paths' needs (4·steps·w + 10·w + classes + 1 in all, w = 2·max_target + 5;
-/// ts/backend/backend.ts's ctcWorkspaceLength says the same).
+/// paths' needs (the scaled path's, always; ts/backend/backend.ts's
+/// ctcWorkspaceLength computes the same).
 pub fn workspace_len(steps: usize, max_target: usize, classes: usize) -> usize {
     let len = 2 * max_target + 1;
     let w = len + 4;
@@ -135,7 +135,10 @@ pub fn ctc_fwd_bwd(
             continue;
         }
         let sample = Sample { log_probs, n, batch, classes, steps: tn, labels: &labels[..len] };
-        if let Some(nll) = ctc_scaled::run(&sample, grad_out.as_deref_mut(), rest) {
+        // One scale per frame first; per block of 8 states where that is not enough (long sequences).
+        let scaled = ctc_scaled::run(&sample, grad_out.as_deref_mut(), rest, ctc_scaled::ONE_BLOCK)
+            .or_else(|| ctc_scaled::run(&sample, grad_out.as_deref_mut(), rest, ctc_scaled::SMALL_BLOCKS));
+        if let Some(nll) = scaled {
             *lo = nll;
             continue;
         }
