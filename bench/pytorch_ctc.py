@@ -4,7 +4,8 @@ C=30) from log_softmax of fixed logits, padded targets (16, 30) with target
 lengths 20..30 and input lengths 80..100 (the same integers as
 bench/workloads/more_losses.ts), reduction "mean", forward + backward of the
 log_probs leaf. Median seconds per call at 1 and 2 threads. Prints one JSON line.
-Usage: python3 bench/pytorch_ctc.py [seconds per measurement]
+Usage: python3 bench/pytorch_ctc.py [seconds per measurement] [T N C S]
+(the default shape is issue 9's; bench/workloads/ctc.ts's long one passes its own).
 """
 import json
 import statistics
@@ -15,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
-T, N, C, S = 100, 16, 30, 30
+T, N, C, S = (int(v) for v in sys.argv[2:6]) if len(sys.argv) > 5 else (100, 16, 30, 30)
 
 
 def workload():

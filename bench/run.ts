@@ -189,27 +189,30 @@ async function runMoreLosses(only: RegExp, settings: TimingSettings): Promise<Mo
   return out;
 }
 
-/** CTC (T=100, N=16, C=30, S=30) through the API against PyTorch's CPU ctc_loss (a python3 child). */
-async function runCtc(only: RegExp, settings: TimingSettings, torch: boolean): Promise<Results["ctc"]> {
-  if (!only.test("ctc T=100 N=16 C=30 S=30 fwdBwd")) return undefined;
-  const { ctcRunner } = await import("./workloads/ctc");
-  const runners = (["wasm-simd", "js"] as BackendName[]).map((b) => ctcRunner(b));
+/** A CTC workload (issue 9's, or the long one) through the API against PyTorch's CPU ctc_loss (a python3 child). */
+async function runCtc(which: "issue9" | "long", only: RegExp, settings: TimingSettings, torch: boolean): Promise<Results["ctc"]> {
+  const { ctcRunner, CTC_SHAPES } = await import("./workloads/ctc");
+  const shape = CTC_SHAPES[which];
+  const name = `T=${shape.T}, N=${shape.N}, C=${shape.C}, S=${shape.S}`;
+  if (!only.test(`ctc ${name.replaceAll(",", "")} fwdBwd`)) return undefined;
+  const runners = (["wasm-simd", "js"] as BackendName[]).map((b) => ctcRunner(b, shape));
   const [wasm, js] = await timeRoundRobin(runners, settings);
   for (const r of runners) r.dispose();
   let pytorch: { threads: number; seconds: number }[] = [];
   if (torch) {
-    const run = spawnSync("/usr/bin/python3", [path.join(here, "pytorch_ctc.py"), "2"], { encoding: "utf8", timeout: 120_000 });
+    const args = [path.join(here, "pytorch_ctc.py"), "2", ...[shape.T, shape.N, shape.C, shape.S].map(String)];
+    const run = spawnSync("/usr/bin/python3", args, { encoding: "utf8", timeout: 300_000 });
     if (run.status === 0) pytorch = JSON.parse(run.stdout.trim().split("\n").pop()!).results;
     else console.log(`PyTorch ctc_loss skipped (${(run.stderr || "no python3/torch").trim().split("\n").pop()})`);
   }
   const best = pytorch.length > 0 ? Math.min(...pytorch.map((p) => p.seconds)) : NaN;
   const line = (label: string, s: number) =>
     `${label.padEnd(44)} ${(s * 1e3).toFixed(2).padStart(7)} ms  ${Number.isNaN(best) ? "" : `${(best / s).toFixed(2)}× PyTorch's best`}`;
-  console.log("\nCTC (T=100, N=16, C=30, S=30), mean, forward + backward");
+  console.log(`\nCTC (${name}), mean, forward + backward`);
   console.log(line("neurenix wasm-simd (API)", wasm.seconds));
   console.log(line("neurenix js (API)", js.seconds));
   for (const p of pytorch) console.log(line(`PyTorch CPU ctc_loss, ${p.threads} thread(s) (separate process)`, p.seconds));
-  return { seconds: { "nx-wasm-api": wasm.seconds, "nx-js-api": js.seconds }, pytorch, speedupVsPytorch: best / wasm.seconds };
+  return { shape, seconds: { "nx-wasm-api": wasm.seconds, "nx-js-api": js.seconds }, pytorch, speedupVsPytorch: best / wasm.seconds };
 }
 
 async function main(): Promise<void> {
@@ -250,7 +253,8 @@ async function main(): Promise<void> {
   }
 
   const moreLosses = await runMoreLosses(opts.only, settings);
-  const ctc = await runCtc(opts.only, settings, opts.torch);
+  const ctc = await runCtc("issue9", opts.only, settings, opts.torch);
+  const ctcLong = await runCtc("long", opts.only, settings, opts.torch);
 
   let training: Results["training"] = { batch: 64, results: [], pytorch: [] };
   let torchVersion: string | null = null;
@@ -277,6 +281,7 @@ async function main(): Promise<void> {
     targets: [],
     moreLosses,
     ctc,
+    ctcLong,
     run: { seconds: (Date.now() - started) / 1e3, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) },
   };
   results.targets = checkTargets(results);

@@ -90,11 +90,21 @@ export interface Results {
   /** Issue 9's losses (bench/workloads/more_losses.ts): fwd + grad through the API vs the JS loop. */
   moreLosses?: MoreLossResult[];
   /** Issue 9's CTC workload: seconds per fwd+bwd call, PyTorch's CPU ctc_loss (1 and 2 threads), best PyTorch / wasm-simd. */
-  ctc?: { seconds: Record<string, number>; pytorch: { threads: number; seconds: number }[]; speedupVsPytorch: number };
+  ctc?: CtcResult;
+  /** The long CTC workload (T = 600, S = 120), the same figures. */
+  ctcLong?: CtcResult;
   /** Wall time of the whole run and the process's peak resident memory. */
   run: { seconds: number; peakRssMiB: number };
 }
 
 export function find(c: CaseResult, key: string): ContenderResult | undefined {
   return c.contenders.find((r) => r.key === key);
+}
+
+/** One CTC workload's figures. */
+export interface CtcResult {
+  shape: { T: number; N: number; C: number; S: number };
+  seconds: Record<string, number>;
+  pytorch: { threads: number; seconds: number }[];
+  speedupVsPytorch: number;
 }

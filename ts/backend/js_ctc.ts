@@ -16,7 +16,7 @@
  * and its gradient are 0.
  */
 import type { Backend } from "./backend";
-import { ctcScaled, ONE_BLOCK, SMALL_BLOCKS } from "./js_ctc_scaled";
+import { ctcScaled, ONE_BLOCK, ONE_BLOCK_FRAMES, SMALL_BLOCKS } from "./js_ctc_scaled";
 
 let alpha = new Float64Array(0);
 let beta = new Float64Array(0);
@@ -49,7 +49,7 @@ export const ctcFwdBwdJs: Backend["ctcFwdBwd"] = (
     if (labels.length !== L) labels = new Int32Array(L);
     for (let s = 0; s < L; s++) labels[s] = s % 2 === 0 ? blank : targets[off + (s - 1) / 2];
     const sample = { logProbs, n, batch, classes, steps: tn, labels };
-    const fast = ctcScaled(sample, gradOut, ONE_BLOCK) ?? ctcScaled(sample, gradOut, SMALL_BLOCKS);
+    const fast = (tn < ONE_BLOCK_FRAMES ? ctcScaled(sample, gradOut, ONE_BLOCK) : null) ?? ctcScaled(sample, gradOut, SMALL_BLOCKS);
     if (fast !== null) {
       lossOut[n] = fast;
       continue;

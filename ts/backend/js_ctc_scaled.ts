@@ -18,9 +18,11 @@ const TINY = 2 ** -500;
 const EMISSION_LO = -346;
 /** A block's exponent stays at most this far below the block feeding it. */
 const FEED_RANGE = 400;
-/** log₂ of the block sizes tried: one block for the whole row, then 8 states. */
+/** log₂ of the block sizes tried: one block for the whole row (below ONE_BLOCK_FRAMES frames), then 8 states. */
 export const ONE_BLOCK = 30;
 export const SMALL_BLOCKS = 3;
+/** From this many frames on, blocks of 8 straight away (ctc_scaled.rs says why). */
+export const ONE_BLOCK_FRAMES = 256;
 
 let alpha = new Float64Array(0);
 let emit = new Float64Array(0);

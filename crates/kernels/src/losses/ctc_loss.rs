@@ -135,9 +135,13 @@ pub fn ctc_fwd_bwd(
             continue;
         }
         let sample = Sample { log_probs, n, batch, classes, steps: tn, labels: &labels[..len] };
-        // One scale per frame first; per block of 8 states where that is not enough (long sequences).
-        let scaled = ctc_scaled::run(&sample, grad_out.as_deref_mut(), rest, ctc_scaled::ONE_BLOCK)
-            .or_else(|| ctc_scaled::run(&sample, grad_out.as_deref_mut(), rest, ctc_scaled::SMALL_BLOCKS));
+        // One scale per frame for short inputs, per block of 8 states where that is not enough.
+        let scaled = if tn < ctc_scaled::ONE_BLOCK_FRAMES {
+            ctc_scaled::run(&sample, grad_out.as_deref_mut(), rest, ctc_scaled::ONE_BLOCK)
+        } else {
+            None
+        }
+        .or_else(|| ctc_scaled::run(&sample, grad_out.as_deref_mut(), rest, ctc_scaled::SMALL_BLOCKS));
         if let Some(nll) = scaled {
             *lo = nll;
             continue;
