@@ -22,6 +22,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BackendName } from "../ts/backend/backend";
+import type { MemoryInfo } from "../ts/index";
 import type { Contender, Runner } from "./contenders/contender";
 import { jsLoop } from "./contenders/js_loop";
 import { setupTfjs, tfjsContender, tfjsTensorCount, tfjsVersion } from "./contenders/tfjs";
@@ -104,13 +105,34 @@ function addRatios(r: CaseResult): void {
 /** --quick leaves out tfjs cpu above this many elements: seconds per call there. */
 const QUICK_TFJS_CPU_MAX = 1e6;
 
+/** What the memory manager did between two nx.memory() readings. */
+function memoryDuring(before: MemoryInfo, after: MemoryInfo): NonNullable<CaseResult["memory"]> {
+  return {
+    reclaims: after.reclaims - before.reclaims,
+    bytesMovedOut: after.bytesMovedOut - before.bytesMovedOut,
+    bytesMovedIn: after.bytesMovedIn - before.bytesMovedIn,
+    wasmBytes: after.wasmBytes,
+  };
+}
+
 async function runCase(c: Case, contenders: Contender[], settings: TimingSettings, quick: boolean): Promise<CaseResult> {
   const active = contenders.filter((k) => k.supports(c) && !(quick && k.key === "tfjs-cpu" && c.problem.size > QUICK_TFJS_CPU_MAX));
   const tensorsBefore = tfjsTensorCount();
+  // Imported here, not at the top: contenders/setup.ts times the first load of the kernels.
+  const nx = await import("../ts/index");
+  const memoryBefore = nx.memory();
   const runners: Runner[] = [];
   for (const k of active) runners.push(await k.prepare(c));
   const timings = await timeRoundRobin(runners, settings);
   for (const r of runners) r.dispose();
+  const memory = memoryDuring(memoryBefore, nx.memory());
+  // A reclaim copies tensors out of the heap while contenders run: say so next to the timings it may have slowed.
+  if (memory.reclaims > 0) {
+    console.log(
+      `memory during ${c.id}: ${memory.reclaims} reclaims, ${(memory.bytesMovedOut / 1e6).toFixed(1)} MB moved out, ` +
+        `${(memory.bytesMovedIn / 1e6).toFixed(1)} MB back in, wasm memory ${(memory.wasmBytes / 1e6).toFixed(0)} MB`,
+    );
+  }
   if (tfjsTensorCount() !== tensorsBefore) {
     console.warn(`warning: ${c.id} left ${tfjsTensorCount() - tensorsBefore} tfjs tensors behind`);
   }
@@ -127,6 +149,7 @@ async function runCase(c: Case, contenders: Contender[], settings: TimingSetting
     write,
     reference: c.problem.reference,
     contenders: active.map((k, i) => contenderResult(c, k, runners[i], timings[i])),
+    memory,
   };
   addRatios(result);
   return result;

@@ -38,6 +38,8 @@ export interface CaseResult {
   write: number;
   reference: number;
   contenders: ContenderResult[];
+  /** What neurenix's memory manager did while the case ran (reclaims copy tensors out of the heap). */
+  memory?: { reclaims: number; bytesMovedOut: number; bytesMovedIn: number; wasmBytes: number };
 }
 
 export interface TrainingResult {
