@@ -4,9 +4,11 @@
  * (speech, handwriting): the negative log of the total probability of every
  * alignment of the target y (with blanks and repeats) to the T input frames:
  *   ℓ_n = −log Σ_{alignments π of y_n} Π_t p_t(π_t)
- * computed by the forward–backward recursions in log space (lse, never a
- * product of probabilities), per sample over its own input and target
- * lengths. The gradient with respect to logProbs is PyTorch's
+ * computed by the forward–backward recursions per sample over its own
+ * input and target lengths: in linear space in float64 with power-of-two
+ * scales per frame or per block of states (one exp per emission), and in
+ * log space, as PyTorch, for a sample where a path falls too far below its
+ * neighbours for that (no path is ever dropped). The gradient with respect to logProbs is PyTorch's
  * e^{lp} − e^{log(αβ) + ℓ − lp} (exact for the logits when logProbs is a
  * logSoftmax); 0 after a sample's input length.
  * Inputs: logProbs (T, N, C) or (T, C) (log-probabilities, e.g.
@@ -19,8 +21,8 @@
  * possible: too short an input) and their gradients into 0.
  * Errors (RangeError): lengths beyond the input or the targets, target
  * indices out of range, a blank outside [0, C).
- * The kernel is crates/kernels/src/losses/ctc_loss.rs (four states at a
- * time) on wasm-simd, ts/backend/js_ctc.ts on js.
+ * The kernels are crates/kernels/src/losses/ctc_scaled.rs and ctc_loss.rs
+ * on wasm-simd, ts/backend/js_ctc_scaled.ts and js_ctc.ts on js.
  * NOTE: no gradient with respect to the lengths or targets (none exists).
  */
 import { Tensor, record, residentViews } from "../tensor";
