@@ -257,3 +257,30 @@ fn tiny_states_send_the_sample_to_log_space_with_the_same_result() {
         assert_all_close(&format!("{what}: gradient"), &grad, &want_grad, 1e-5, 2e-6);
     }
 }
+
+#[test]
+fn every_block_size_gives_the_same_result() {
+    // Blocks of 2 to 32 states and one block for the row: the rescaling is exact (powers of
+    // two), so only rounding differs. A workspace large enough for blocks of 2.
+    let classes = 7;
+    let mut rng = Rng::new(23);
+    for (steps, tl) in [(5usize, 2usize), (40, 13), (120, 40)] {
+        let lp = log_softmax(&rng.vec(steps * classes, -2.5, 2.5), classes);
+        let mut labels = vec![0.0f32; 2 * tl + 1];
+        for i in 0..tl {
+            labels[2 * i + 1] = (1 + (i * 5) % (classes - 1)) as f32;
+        }
+        let mut ws = vec![0.0f32; 4 * workspace_len(steps, tl, classes)];
+        let sample = Sample { log_probs: &lp, n: 0, batch: 1, classes, steps, labels: &labels };
+        let mut one_grad = vec![0.0f32; lp.len()];
+        let one = ctc_scaled::run(&sample, Some(&mut one_grad), &mut ws, ctc_scaled::ONE_BLOCK).expect("one block");
+        let want: Vec<f64> = one_grad.iter().map(|&g| g as f64).collect();
+        for shift in 1..=5 {
+            let mut grad = vec![0.0f32; lp.len()];
+            let loss = ctc_scaled::run(&sample, Some(&mut grad), &mut ws, shift).unwrap_or_else(|| panic!("blocks of {}", 1 << shift));
+            let what = format!("T = {steps}, blocks of {}", 1 << shift);
+            assert_close(&format!("{what}: loss"), loss as f64, one as f64, 1e-6, 0.0);
+            assert_all_close(&format!("{what}: gradient"), &grad, &want, 1e-5, 1e-7);
+        }
+    }
+}

@@ -177,10 +177,12 @@ fn pow2(d: f64) -> f64 {
 /// The sample's loss, and its unscaled gradient into `grad` (steps·batch·
 /// classes, only this sample's frames < steps written) if given; None when
 /// linear space is not exact enough (see the header): nothing useful was
-/// written then. Blocks of 2^shift states (ONE_BLOCK or SMALL_BLOCKS).
+/// written then. Blocks of 2^shift states (ONE_BLOCK or SMALL_BLOCKS; at
+/// least 2, so the two-state steps stay within a block or at its edge).
 pub fn run(s: &Sample, grad: Option<&mut [f32]>, ws: &mut [f32], shift: u32) -> Option<f32> {
     let (len, tn, classes) = (s.labels.len(), s.steps, s.classes);
-    let (w, nb) = (len + 4, blocks(len, shift.max(SMALL_BLOCKS)));
+    // (Blocks smaller than SMALL_BLOCKS' need more workspace than workspace_len reserves: None then.)
+    let (w, nb) = (len + 4, blocks(len, shift.max(1)));
     if tn == 0 || len == 0 || ws.len() < workspace_len(tn, len, classes) {
         return None;
     }
