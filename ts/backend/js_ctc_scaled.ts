@@ -116,7 +116,12 @@ export function ctcScaled(x: CtcSample, grad: Float32Array | null, shift: number
     for (let s = 0; s < len; s++) m = Math.max(m, logProbs[base + labels[s]]);
     if (!(m > -Infinity && m < Infinity)) return null;
     mSum += m;
+    // Every other state is the blank: one exp for all of them.
     for (let s = 0; s < len; s++) {
+      if (s > 1 && s % 2 === 0) {
+        emit[t * w + s] = emit[t * w];
+        continue;
+      }
       const d = logProbs[base + labels[s]] - m;
       if (d < EMISSION_LO && d !== -Infinity) return null;
       emit[t * w + s] = Math.exp(d);
@@ -213,12 +218,15 @@ export function ctcScaled(x: CtcSample, grad: Float32Array | null, shift: number
     for (let q = 0; q < nb; q++) if (sc.psum[q] > 0) kTop = Math.max(kTop, kAlpha[t * nb + q] + sc.k[q]);
     let g = 0;
     for (let q = 0; q < nb; q++) {
-      // Each block's factor from its products to occupancies (before dividing by g), in psum.
-      sc.psum[q] = sc.psum[q] > 0 ? pow2(kAlpha[t * nb + q] + sc.k[q] - kTop) : 0;
+      // Each block's factor from its products to occupancies (before dividing by g), in r (free now).
+      sc.r[q] = sc.psum[q] > 0 ? pow2(kAlpha[t * nb + q] + sc.k[q] - kTop) : 0;
+      g += sc.psum[q] * sc.r[q];
     }
-    for (let s = a; s < b; s++) g += prodRow[s + 2] * sc.psum[blockOf(s)];
     if (!(g > 0 && g < Infinity)) return null;
-    for (let s = a; s < b; s++) occ[labels[s]] += (prodRow[s + 2] * sc.psum[blockOf(s)]) / g;
+    for (let q = blockOf(a); q <= blockOf(b - 1); q++) {
+      const factor = sc.r[q] / g;
+      for (let s = Math.max(a, q * block), stop = Math.min(b, (q + 1) * block); s < stop; s++) occ[labels[s]] += prodRow[s + 2] * factor;
+    }
     const base = (t * batch + n) * classes;
     for (let c = 0; c < classes; c++) grad[base + c] = Math.exp(logProbs[base + c]) - occ[c];
     for (let s = a; s < b; s++) occ[labels[s]] = 0;
