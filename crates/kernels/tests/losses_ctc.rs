@@ -284,3 +284,28 @@ fn every_block_size_gives_the_same_result() {
         }
     }
 }
+
+#[test]
+fn a_trained_models_peaky_output_stays_on_the_scaled_path() {
+    // Blank 15 logits above the rest in every frame, each target label spiking once at its
+    // aligned frame (as a CTC-trained model outputs): blocks of 8 keep every state within
+    // range at 600 frames (one scale per frame would not), and match log space.
+    let (steps, tl, classes) = (600usize, 100usize, 30usize);
+    let mut rng = Rng::new(9);
+    let mut logits = rng.vec(steps * classes, -2.0, 2.0);
+    let target: Vec<usize> = (0..tl).map(|i| 1 + (i * 7) % (classes - 1)).collect();
+    for t in 0..steps {
+        logits[t * classes] += 15.0;
+    }
+    for (i, &c) in target.iter().enumerate() {
+        logits[(i * steps / tl + steps / (2 * tl)) * classes + c] += 30.0;
+    }
+    let lp = log_softmax(&logits, classes);
+    let lp64: Vec<f64> = lp.iter().map(|&v| v as f64).collect();
+    let (want, want_grad) = log_space_reference(&lp64, steps, classes, &target, 0);
+    let ([_, small], (loss, grad)) = every_path(&lp, steps, classes, &target);
+    let (s_loss, s_grad) = small.expect("blocks of 8 declined a trained model's output");
+    assert_eq!((s_loss, &s_grad), (loss, &grad), "the kernel used blocks of 8");
+    assert_close("loss", loss as f64, want, 1e-5, 1e-6);
+    assert_all_close("gradient", &grad, &want_grad, 1e-5, 2e-6);
+}
