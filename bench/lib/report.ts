@@ -128,6 +128,35 @@ function targetsTable(r: Results, markdown: boolean): string {
   return table(["target", "goal", "measured", "status"], rows, markdown);
 }
 
+/** Issue 9's losses through the public API against the JS loop (forward + gradient). */
+function moreLossesTable(r: Results, markdown: boolean): string {
+  const rows = (r.moreLosses ?? []).map((m) => [
+    m.id,
+    formatTime(m.seconds.loop ?? NaN),
+    formatTime(m.seconds["nx-wasm-api"] ?? NaN),
+    `${formatNumber(m.speedup)}×`,
+    m.target === null ? "" : `≥ ${m.target}×`,
+    formatError(m.relError),
+  ]);
+  return table(["workload", "JS loop", "nx wasm API", "× JS loop", "target", "rel.err"], rows, markdown);
+}
+
+/** The CTC workloads against PyTorch's CPU ctc_loss (forward + backward). */
+function ctcTable(r: Results, markdown: boolean): string {
+  const rows: string[][] = [];
+  for (const c of [r.ctc, r.ctcLong]) {
+    if (c === undefined) continue;
+    const { T, N, C, S } = c.shape;
+    const best = Math.min(...c.pytorch.map((p) => p.seconds));
+    const cell = (s: number) => `${formatTime(s)}${Number.isFinite(best) ? ` (${formatNumber(best / s)}× PyTorch's best)` : ""}`;
+    const name = `T=${T}, N=${N}, C=${C}, S=${S}`;
+    rows.push([name, "neurenix wasm-simd (API)", cell(c.seconds["nx-wasm-api"])]);
+    rows.push([name, "neurenix js (API)", cell(c.seconds["nx-js-api"])]);
+    for (const p of c.pytorch) rows.push([name, `PyTorch CPU ctc_loss, ${p.threads} thread(s)`, cell(p.seconds)]);
+  }
+  return table(["workload", "contender", "time per call"], rows, markdown);
+}
+
 function setupTable(r: Results, markdown: boolean): string {
   return table(["setup (once per process)", "time"], r.setup.map((s) => [s.what, formatTime(s.seconds)]), markdown);
 }
@@ -193,6 +222,14 @@ ${bandwidthTable(r, true)}
 ### Accuracy: relative error of the mean loss vs a float64 reference
 
 ${accuracyTable(r, true)}
+
+### Every other loss (issue 9): forward + gradient through the public API
+
+${moreLossesTable(r, true)}
+
+### CTC against PyTorch's CPU ctc_loss (a python3 child process, same run)
+
+${ctcTable(r, true)}
 
 ### Training throughput: the documentation's classifier (784→128→10, batch 64, Adam)
 
