@@ -94,9 +94,9 @@ describe("TripletMarginLoss: the fused kernel for every p equals the loss compos
     if (swap) dn = dn.minimum(d(q, r));
     return d(a, q).sub(dn).add(margin).clamp(0, null).mean();
   };
-  test.each(BACKENDS)("%s: p ∈ {0.7, 1.5, 3, ∞}, with and without swap, values and all three gradients", (backend) => {
+  test.each(BACKENDS)("%s: p ∈ {0.7, 1.5, 3, 4, ∞}, with and without swap, values and all three gradients", (backend) => {
     withBackend(backend, () => {
-      for (const p of [0.7, 1.5, 3, Infinity]) {
+      for (const p of [0.7, 1.5, 3, 4, Infinity]) {
         for (const swap of [false, true]) {
           const inputs = [11, 12, 13].map((seed) => nx.randn([7, 5], { seed }));
           const run = (fused: boolean) => {

@@ -213,7 +213,7 @@ export const tripletMarginLoss: LossReference = {
   name: "TripletMarginLoss",
   generate(rng, size) {
     const options: Record<string, unknown> = { reduction: reductionOf(rng) };
-    if (chance(rng, 0.6)) options.p = pick(rng, [1, 1.5, 3, 0.5, 2]);
+    if (chance(rng, 0.6)) options.p = pick(rng, [1, 1.5, 3, 4, 0.5, 2]);
     if (chance(rng, 0.5)) options.margin = pick(rng, [0.5, 2, 0, -0.5, 10]);
     if (chance(rng, 0.3)) options.eps = pick(rng, [0, 1e-3, 0.1]);
     if (chance(rng, 0.4)) options.swap = true;

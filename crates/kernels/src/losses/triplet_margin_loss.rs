@@ -157,13 +157,38 @@ pub fn triplet_margin_fwd_bwd(
     margin: f32,
     eps: f32,
     swap: bool,
+    loss_out: Option<&mut [f32]>,
+    grads: [Option<&mut [f32]>; 3],
+    grad_scale: f32,
+) -> f64 {
+    // An integer p in [1, MAX_INT_P]: the SIMD path with e = p, compiled for each of the
+    // common p (the power's multiplications unrolled: p = 3 went from 1.8× to 2.6× the JS
+    // loop, p = 2 from 5.4× to 7×).
+    let fast = p >= 1.0 && p <= MAX_INT_P && (p as u32) as f32 == p;
+    let e = if fast { p as u32 } else { 0 };
+    let args = (a, q, r, n, d, p, margin, eps, swap);
+    match e {
+        1 => rows::<1>(args, e, loss_out, grads, grad_scale),
+        2 => rows::<2>(args, e, loss_out, grads, grad_scale),
+        3 => rows::<3>(args, e, loss_out, grads, grad_scale),
+        4 => rows::<4>(args, e, loss_out, grads, grad_scale),
+        _ => rows::<0>(args, e, loss_out, grads, grad_scale),
+    }
+}
+
+/// The rows of `triplet_margin_fwd_bwd` with the integer power e known at
+/// compile time (E ≠ 0) or not (E = 0: e as given; 0 for the general path).
+#[allow(clippy::type_complexity)]
+#[inline(always)]
+fn rows<const E: u32>(
+    (a, q, r, n, d, p, margin, eps, swap): (&[f32], &[f32], &[f32], usize, usize, f32, f32, f32, bool),
+    e: u32,
     mut loss_out: Option<&mut [f32]>,
     mut grads: [Option<&mut [f32]>; 3],
     grad_scale: f32,
 ) -> f64 {
-    // An integer p in [1, MAX_INT_P]: the SIMD path with e = p.
-    let fast = p >= 1.0 && p <= MAX_INT_P && (p as u32) as f32 == p;
-    let e = if fast { p as u32 } else { 0 };
+    let e = if E != 0 { E } else { e };
+    let fast = e != 0;
     let mut total = 0.0f64;
     for row in 0..n {
         let span = row * d..(row + 1) * d;
