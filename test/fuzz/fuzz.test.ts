@@ -43,6 +43,8 @@ const FOUND: [string, number, number, string][] = [
   ["CTCLoss", 9, 1076, "NaN gradient from a block's occupancy factor"],
   // js BCE-with-logits: x − x cancelled a loss of 7e-17 at x = −37, y = 0.
   ["MultiLabelSoftMarginLoss", 4, 14, "a tiny loss cancelled to 0"],
+  // wasm sigmoid focal with γ = 0.046: q^(γ−1) overflowed float32 for q ≈ 1e-44 (∞ for a loss of 6e-45).
+  ["SigmoidFocalLoss", 3, 2796, "q^(γ−1) overflowed for γ < 1 and a tiny q"],
 ];
 
 describe("differential fuzz, cases found by the long runs", () => {
