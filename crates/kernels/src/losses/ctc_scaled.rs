@@ -252,9 +252,7 @@ pub fn run(s: &Sample, grad: Option<&mut [f32]>, ws: &mut [f32], shift: u32) -> 
     if !(end > 0.0 && end < f64::INFINITY) {
         return None;
     }
-    let mut ln_end = LogProduct::new();
-    ln_end.mul(end);
-    let nll = -(m_sum + ln_end.ln() + k_end * core::f64::consts::LN_2);
+    let nll = -(m_sum + ln_pos(end) + k_end * core::f64::consts::LN_2);
     let Some(grad) = grad else { return Some(nll as f32) };
 
     // β from the end, two rows alternating; each frame's gradient as soon as
@@ -370,27 +368,12 @@ fn emission(d: f32) -> Option<f64> {
     Some(exp_neg_f32(r as f32) as f64 * scale)
 }
 
-/// ln of a product of positive normal f64s, without overflow: the mantissa
-/// in [1, 2) and the power of two apart.
-struct LogProduct {
-    mantissa: f64,
-    exponent: i64,
-}
-
-impl LogProduct {
-    fn new() -> Self {
-        LogProduct { mantissa: 1.0, exponent: 0 }
-    }
-
-    fn mul(&mut self, x: f64) {
-        let bits = (self.mantissa * x).to_bits();
-        self.exponent += ((bits >> 52) & 0x7ff) as i64 - 1023;
-        self.mantissa = f64::from_bits((bits & ((1 << 52) - 1)) | (1023 << 52));
-    }
-
-    fn ln(&self) -> f64 {
-        ln_f32(self.mantissa as f32) as f64 + self.exponent as f64 * core::f64::consts::LN_2
-    }
+/// ln x for a positive normal f64 (no f64 log in core): the mantissa in
+/// [1, 2) through the f32 log (< 1 ulp of a number below ln 2), the power of
+/// two exactly.
+fn ln_pos(x: f64) -> f64 {
+    let e = exponent(x);
+    ln_f32((x * pow2(-e)) as f32) as f64 + e * core::f64::consts::LN_2
 }
 
 /// One frame over the band [lo, hi), block by block: α (BACKWARD = false),

@@ -432,18 +432,24 @@ impl Formula for SigmoidFocal {
         let one = k::<L>(1.0);
         let e = x.exp_neg_abs();
         let r = one.div(one.add(e));
+        let er = e.mul(r);
         let neg = x.lt(k(0.0));
-        let p = L::select(neg, e.mul(r), r); // σ(x)
-        let p1 = L::select(neg, r, e.mul(r)); // 1 − σ(x) = σ(−x)
+        let p = L::select(neg, er, r); // σ(x)
+        let p1 = L::select(neg, r, er); // 1 − σ(x) = σ(−x)
+        let u = one.sub(t);
         let ce = x.max(k(0.0)).sub(x.mul(t)).add(e.log1p_unit());
-        let q = p.mul(one.sub(t)).add(p1.mul(t));
+        // p·(1 − t) and σ(−x)·t give both q and p − t (for t = 1 and p ≈ 1,
+        // p − t = −σ(−x), where p − 1 would cancel: the fuzzer found 2e-3).
+        let (pu, p1t) = (p.mul(u), p1.mul(t));
+        let q = pu.add(p1t);
+        let p_t = pu.sub(p1t);
         let (qg, term) = if self.gamma == 0.0 {
             (one, k::<L>(0.0))
         } else {
-            let dq = p.mul(p1).mul(one.sub(t.add(t)));
+            let dq = p.mul(p1).mul(u.sub(t));
             // q = 0 (a saturated logit on its 0/1 target: e^−|x| underflows):
-            // for γ < 1, q^(γ−1) = ∞ and ∞·0 would be NaN; both terms are
-            // 0 there (q^γ → 0, and ce·q^(γ−1)·p(1 − p) ≤ ce·q^γ → 0).
+            // for γ < 1, q^(γ−1) = ∞ and ∞·0 would be NaN; the second term
+            // is 0 there (ce·q^(γ−1)·p(1 − p) ≤ ce·q^γ → 0), and q^γ is 0.
             let saturated = q.eq(k(0.0));
             // q^(γ−1) by multiplication for integral γ ≤ 8 (γ = 2 is the
             // default): exact and without an exp and a log. Otherwise q^γ =
@@ -458,53 +464,29 @@ impl Formula for SigmoidFocal {
                 let qg = q.ln().mul(k(self.gamma)).exp();
                 (qg, qg.mul(dq.div(q)))
             };
-            (L::select(saturated, k(0.0), qg), L::select(saturated, k(0.0), ce.mul(k(self.gamma)).mul(qg1dq)))
+            (qg, L::select(saturated, k(0.0), ce.mul(k(self.gamma)).mul(qg1dq)))
         };
-        let at = if self.alpha >= 0.0 {
-            k::<L>(self.alpha).mul(t).add(k::<L>(1.0 - self.alpha).mul(one.sub(t)))
-        } else {
-            one
-        };
-        // p − t as p·(1 − t) − (1 − p)·t: for t = 1 and p ≈ 1 that is −σ(−x),
-        // where p − 1 would cancel (the differential fuzzer found 2e-3 relative).
-        let p_t = p.mul(one.sub(t)).sub(p1.mul(t));
+        // α_t = α·t + (1 − α)·(1 − t) as one multiply-add.
+        let (a0, a1) = if self.alpha >= 0.0 { (1.0 - self.alpha, 2.0 * self.alpha - 1.0) } else { (1.0, 0.0) };
+        let at = k::<L>(a0).add(k::<L>(a1).mul(t));
         (at.mul(ce).mul(qg), at.mul(p_t.mul(qg).add(term)), k(0.0))
     }
 }
 
 /// The sigmoid focal loss with γ = 2 (the default) fixed at compile time,
 /// for the fast loop: with γ read at run time the loop kept the general
-/// q^(γ−1) = e^((γ−1)·ln q) branch and its registers (6.48 → 6.24
-/// ns/element with 2 chunks per iteration; other γ: the general path).
+/// q^γ = e^(γ·ln q) branch and its registers (6.48 → 6.24 ns/element with 2
+/// chunks per iteration; 5.6 since the formula shares its products; other
+/// γ: the general path).
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 struct SigmoidFocalGamma2 {
     alpha: f32,
 }
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
 impl Formula for SigmoidFocalGamma2 {
-    /// SigmoidFocal's formula with γ = 2 and its shared products written
-    /// out (p·(1 − t) and σ(−x)·t give both q and p − t; α_t in one
-    /// multiply-add), 6.0 → 5.6 ns/element (1e5 elements, through the API); the same roundings otherwise, and
-    /// the same 0 for the second term where q = 0.
     #[inline(always)]
-    fn eval<L: Lane>(&self, x: L, t: L, _: L, _: L) -> (L, L, L) {
-        let one = k::<L>(1.0);
-        let e = x.exp_neg_abs();
-        let r = one.div(one.add(e));
-        let er = e.mul(r);
-        let neg = x.lt(k(0.0));
-        let p = L::select(neg, er, r); // σ(x)
-        let p1 = L::select(neg, r, er); // σ(−x)
-        let u = one.sub(t);
-        let ce = x.max(k(0.0)).sub(x.mul(t)).add(e.log1p_unit());
-        let (pu, p1t) = (p.mul(u), p1.mul(t));
-        let q = pu.add(p1t);
-        let qq = q.mul(q);
-        let dq = p.mul(p1).mul(u.sub(t));
-        let term = L::select(q.eq(k(0.0)), k(0.0), ce.mul(k(2.0)).mul(q).mul(dq));
-        let (a0, a1) = if self.alpha >= 0.0 { (1.0 - self.alpha, 2.0 * self.alpha - 1.0) } else { (1.0, 0.0) };
-        let at = k::<L>(a0).add(k::<L>(a1).mul(t));
-        (at.mul(ce).mul(qq), at.mul(pu.sub(p1t).mul(qq).add(term)), k(0.0))
+    fn eval<L: Lane>(&self, x: L, t: L, c: L, d: L) -> (L, L, L) {
+        SigmoidFocal { alpha: self.alpha, gamma: 2.0 }.eval(x, t, c, d)
     }
 }
 
