@@ -188,6 +188,17 @@ describe.each(backends())("element-wise loss kernels on $name", (K) => {
     });
   }
 
+  // The fast loops (crates/kernels/src/losses/fast.rs) walk blocks of 8
+  // iterations of 4 chunks of 4 (128 elements) for MSE and L1, then a
+  // shorter block, then chunks one by one, then the scalar tail: lengths on
+  // and around each of those edges.
+  test("every loss at the fast loops' block edges", () => {
+    const rng = mulberry32(35);
+    for (const L of LOSSES) {
+      for (const n of [112, 124, 127, 128, 129, 131, 140, 255, 256, 257, 383, 384, 1000, 1027]) check(K, L, n, 1, { weight: false, posWeight: false }, rng);
+    }
+  });
+
   test("BCE clamps each log at −100 (x = 0 or 1) and its gradient denominator at 1e-12", () => {
     const x = heapF32([0, 0, 1, 1, 0.5, 1e-45]); // 1e-45: a subnormal, log ≈ −103
     const y = heapF32([0, 1, 0, 1, 1, 1]);
