@@ -87,6 +87,7 @@ function contenderResult(c: Case, k: Contender, runner: Runner, t: Awaited<Retur
     ofSweep: null,
     value: isSweep ? null : t.value,
     relError: isSweep ? null : relativeError(t.value, c.problem.reference),
+    otherThreads: t.otherThreads,
   };
 }
 

@@ -7,12 +7,15 @@
  * (enough for a sample of ~`sampleMs`). Then each round times one sample of
  * every runner, starting from a different runner each round so no contender
  * always inherits the same cache state. The reported time per call is the
- * median of the samples. Between samples the harness yields to the event
- * loop, so garbage collection and FinalizationRegistry callbacks happen
- * outside the timed region. A runner already past `budgetMs` of sampling
+ * median of the samples. Before each sample the harness runs a full garbage
+ * collection and yields to the event loop, so earlier samples' garbage is
+ * collected, and FinalizationRegistry callbacks run, outside the timed
+ * region (see `fullGc`). A runner already past `budgetMs` of sampling
  * drops out after `minRounds` rounds (3 for calls slower than 0.5 s), which
  * keeps the slow contenders on the big cases from dominating the run time.
  */
+import v8 from "node:v8";
+import vm from "node:vm";
 import { median, relativeSpread } from "./stats";
 
 export interface Timed {
@@ -37,6 +40,13 @@ export interface Timing {
   reps: number;
   /** What the last warm-up call returned (the loss, for the accuracy column). */
   value: number;
+  /**
+   * Median over the samples of the CPU time the process's other threads
+   * (V8's garbage collector and compilers) used during the sample, as a
+   * fraction of its wall time: the timed thread is busy throughout, so
+   * the process's CPU time beyond the wall time is theirs.
+   */
+  otherThreads: number;
 }
 
 /** Calls slower than this (tfjs cpu on 8M logits: seconds) get one warm-up call and 3 rounds. */
@@ -44,6 +54,20 @@ const SLOW_MS = 500;
 const SLOW_ROUNDS = 3;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * A full, synchronous garbage collection. Without it, the collection a
+ * garbage-heavy contender (tfjs cpu's arrays) sets off is still marking on
+ * V8's background threads during the next contenders' samples, on this
+ * 2-core machine's other core: in a full run the JS loop, which follows
+ * tfjs cpu in the round-robin, had the process's other threads busy 38–51%
+ * of its sample time on four cases (`otherThreads`; 10–15% elsewhere).
+ * Collected here, before the sample, that work is mostly done when the
+ * clock starts; garbage a contender makes during its own sample is still
+ * collected, and timed, inside it.
+ */
+v8.setFlagsFromString("--expose-gc");
+const fullGc = vm.runInNewContext("gc") as () => void;
 
 /** Keeps results alive so no call can be optimised away. */
 export let sink = 0;
@@ -54,6 +78,7 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
   const slow: boolean[] = [];
   for (const r of runners) {
     await r.before?.();
+    fullGc();
     const start = performance.now();
     let calls = 0;
     let fastest = Infinity;
@@ -72,6 +97,7 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
   }
 
   const samples: number[][] = runners.map(() => []);
+  const others: number[][] = runners.map(() => []);
   const spent = runners.map(() => 0);
   for (let round = 0; round < settings.rounds; round++) {
     for (let k = 0; k < runners.length; k++) {
@@ -80,12 +106,16 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
       if (samples[i].length >= enough && spent[i] >= settings.budgetMs) continue;
       const r = runners[i];
       await r.before?.();
+      fullGc();
       await yieldToEventLoop();
       const n = reps[i];
       let acc = 0;
+      const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       for (let j = 0; j < n; j++) acc += r.run();
       const elapsed = performance.now() - t0;
+      const cpu = process.cpuUsage(cpu0);
+      others[i].push(Math.max(0, (cpu.user + cpu.system) / 1e3 - elapsed) / elapsed);
       sink += acc;
       spent[i] += elapsed;
       samples[i].push(elapsed / 1e3 / n);
@@ -97,5 +127,6 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
     samples: samples[i].length,
     reps: reps[i],
     value: values[i],
+    otherThreads: median(others[i]),
   }));
 }

@@ -24,6 +24,8 @@ export interface ContenderResult {
   /** Mean loss returned, and its relative error vs the float64 reference (null for sweeps). */
   value: number | null;
   relError: number | null;
+  /** CPU time of the process's other threads during a sample / its wall time (median; bench/lib/harness.ts). */
+  otherThreads: number;
 }
 
 export interface CaseResult {
