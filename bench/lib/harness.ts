@@ -7,15 +7,17 @@
  * (enough for a sample of ~`sampleMs`). Then each round times one sample of
  * every runner, starting from a different runner each round so no contender
  * always inherits the same cache state. The reported time per call is the
- * median of the samples. Before each sample the harness runs a full garbage
- * collection and yields to the event loop, so earlier samples' garbage is
- * collected, and FinalizationRegistry callbacks run, outside the timed
- * region (see `fullGc`). A runner already past `budgetMs` of sampling
- * drops out after `minRounds` rounds (3 for calls slower than 0.5 s), which
- * keeps the slow contenders on the big cases from dominating the run time.
+ * median of the samples. Between samples the harness yields to the event
+ * loop, so FinalizationRegistry callbacks run outside the timed region. A
+ * runner already past `budgetMs` of sampling drops out after `minRounds`
+ * rounds (3 for calls slower than 0.5 s), which keeps the slow contenders on
+ * the big cases from dominating the run time. Each sample also records the
+ * CPU time of the process's other threads (`otherThreads`). Tried and
+ * dropped: a full garbage collection before each sample (so that one
+ * contender's garbage is not marked on the other core during the next
+ * one's sample); it did not remove the occasional slow column README
+ * describes, and allocating contenders got slower (js CTC 4.0 → 8.3 ms).
  */
-import v8 from "node:v8";
-import vm from "node:vm";
 import { median, relativeSpread } from "./stats";
 
 export interface Timed {
@@ -55,20 +57,6 @@ const SLOW_ROUNDS = 3;
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/**
- * A full, synchronous garbage collection. Without it, the collection a
- * garbage-heavy contender (tfjs cpu's arrays) sets off is still marking on
- * V8's background threads during the next contenders' samples, on this
- * 2-core machine's other core: in a full run the JS loop, which follows
- * tfjs cpu in the round-robin, had the process's other threads busy 38–51%
- * of its sample time on four cases (`otherThreads`; 10–15% elsewhere).
- * Collected here, before the sample, that work is mostly done when the
- * clock starts; garbage a contender makes during its own sample is still
- * collected, and timed, inside it.
- */
-v8.setFlagsFromString("--expose-gc");
-const fullGc = vm.runInNewContext("gc") as () => void;
-
 /** Keeps results alive so no call can be optimised away. */
 export let sink = 0;
 
@@ -78,7 +66,6 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
   const slow: boolean[] = [];
   for (const r of runners) {
     await r.before?.();
-    fullGc();
     const start = performance.now();
     let calls = 0;
     let fastest = Infinity;
@@ -106,7 +93,6 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
       if (samples[i].length >= enough && spent[i] >= settings.budgetMs) continue;
       const r = runners[i];
       await r.before?.();
-      fullGc();
       await yieldToEventLoop();
       const n = reps[i];
       let acc = 0;
