@@ -57,25 +57,27 @@ export function expLimit(x: Float32Array, out: Float32Array, rows: number, cols:
 }
 
 /**
- * The accumulator count whose read of `x` is fastest (median of a few
- * timed repetitions each): the count at which adding accumulators stopped
- * paying, i.e. the memory's limit rather than the add chain's.
+ * The accumulator count whose read of `x` is fastest (median of 15 timed
+ * repetitions each, the counts interleaved): the count at which adding
+ * accumulators stopped paying, i.e. the memory's limit rather than the add
+ * chain's.
  */
-export function fastestReadAccumulators(view: () => Float32Array, rounds = 7): (typeof ACCUMULATORS)[number] {
+export function fastestReadAccumulators(view: () => Float32Array, rounds = 15): (typeof ACCUMULATORS)[number] {
   const n = view().length;
-  const reps = Math.max(1, Math.round(2e6 / Math.max(n, 1)));
-  let best: { acc: (typeof ACCUMULATORS)[number]; t: number } | null = null;
-  for (const acc of ACCUMULATORS) {
-    const times: number[] = [];
-    for (let r = 0; r < rounds; r++) {
+  // ~40 ms in all at any size. With 7 rounds of ~2e6 elements, one count
+  // after the other, the pick was sometimes wrong: in one run the L1 1e5
+  // read probe took 10.9 µs (the 4-accumulator time) where the MSE case's,
+  // over arrays of the same size, took 9.4.
+  const reps = Math.max(1, Math.round(4e6 / Math.max(n, 1)));
+  const times: number[][] = ACCUMULATORS.map(() => []);
+  for (let r = 0; r < rounds; r++) {
+    ACCUMULATORS.forEach((acc, k) => {
       const x = view();
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) bandwidthRead(x, acc);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    const t = times[rounds >> 1];
-    if (best === null || t < best.t) best = { acc, t };
+      times[k].push(performance.now() - t0);
+    });
   }
-  return best!.acc;
+  const medians = times.map((t) => [...t].sort((a, b) => a - b)[rounds >> 1]);
+  return ACCUMULATORS[medians.indexOf(Math.min(...medians))];
 }
