@@ -88,6 +88,7 @@ function contenderResult(c: Case, k: Contender, runner: Runner, t: Awaited<Retur
     value: isSweep ? null : t.value,
     relError: isSweep ? null : relativeError(t.value, c.problem.reference),
     otherThreads: t.otherThreads,
+    steal: t.steal,
   };
 }
 

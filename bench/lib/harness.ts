@@ -12,12 +12,14 @@
  * runner already past `budgetMs` of sampling drops out after `minRounds`
  * rounds (3 for calls slower than 0.5 s), which keeps the slow contenders on
  * the big cases from dominating the run time. Each sample also records the
- * CPU time of the process's other threads (`otherThreads`). Tried and
+ * CPU time of the process's other threads (`otherThreads`) and the time
+ * the hypervisor gave to other guests (`steal`). Tried and
  * dropped: a full garbage collection before each sample (so that one
  * contender's garbage is not marked on the other core during the next
  * one's sample); it did not remove the occasional slow column README
  * describes, and allocating contenders got slower (js CTC 4.0 → 8.3 ms).
  */
+import { readFileSync } from "node:fs";
 import { median, relativeSpread } from "./stats";
 
 export interface Timed {
@@ -49,6 +51,24 @@ export interface Timing {
    * the process's CPU time beyond the wall time is theirs.
    */
   otherThreads: number;
+  /**
+   * CPU time the hypervisor gave other guests while this machine's CPUs
+   * wanted to run ("steal" in /proc/stat, summed over the CPUs), over all
+   * samples, as a fraction of their wall time (up to the number of CPUs);
+   * NaN where /proc/stat is missing. Counted in jiffies of 10 ms, so only
+   * the sum over samples means much.
+   */
+  steal: number;
+}
+
+/** Total steal jiffies of all CPUs (the `cpu` line of /proc/stat), or NaN. */
+function stealJiffies(): number {
+  try {
+    const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0];
+    return Number(line.trim().split(/\s+/)[8]);
+  } catch {
+    return NaN;
+  }
 }
 
 /** Calls slower than this (tfjs cpu on 8M logits: seconds) get one warm-up call and 3 rounds. */
@@ -85,6 +105,7 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
 
   const samples: number[][] = runners.map(() => []);
   const others: number[][] = runners.map(() => []);
+  const stolen = runners.map(() => 0);
   const spent = runners.map(() => 0);
   for (let round = 0; round < settings.rounds; round++) {
     for (let k = 0; k < runners.length; k++) {
@@ -96,11 +117,13 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
       await yieldToEventLoop();
       const n = reps[i];
       let acc = 0;
+      const steal0 = stealJiffies();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
       for (let j = 0; j < n; j++) acc += r.run();
       const elapsed = performance.now() - t0;
       const cpu = process.cpuUsage(cpu0);
+      stolen[i] += (stealJiffies() - steal0) * 10;
       others[i].push(Math.max(0, (cpu.user + cpu.system) / 1e3 - elapsed) / elapsed);
       sink += acc;
       spent[i] += elapsed;
@@ -114,5 +137,6 @@ export async function timeRoundRobin(runners: readonly Timed[], settings: Timing
     reps: reps[i],
     value: values[i],
     otherThreads: median(others[i]),
+    steal: stolen[i] / spent[i],
   }));
 }

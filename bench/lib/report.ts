@@ -40,7 +40,7 @@ const pct = (x: number | null) => (x === null ? "" : `${Math.round(x * 100)}%`);
 
 /** The block printed after each case: one line per contender. */
 export function caseBlock(c: CaseResult): string {
-  const header = ["contender", "median", "ns/elem", "× loop", "GB/s", "% sweep", "rel. err", "spread", "other threads", "samples×reps"];
+  const header = ["contender", "median", "ns/elem", "× loop", "GB/s", "% sweep", "rel. err", "spread", "other threads", "steal", "samples×reps"];
   const rows = c.contenders.map((r) => [
     r.label,
     formatTime(r.seconds),
@@ -51,6 +51,7 @@ export function caseBlock(c: CaseResult): string {
     r.relError === null ? "" : formatError(r.relError),
     `${(r.spread * 100).toFixed(1)}%`,
     `${Math.round((r.otherThreads ?? 0) * 100)}%`,
+    Number.isFinite(r.steal) ? `${Math.round(r.steal * 100)}%` : "",
     `${r.samples}×${r.reps}`,
   ]);
   const title = `${caseTitle(c)}  —  shape (${c.shape.join(", ")}), moves ${bytes(c.read + c.write)} per call, reference ${c.reference.toPrecision(8)}`;

@@ -26,6 +26,8 @@ export interface ContenderResult {
   relError: number | null;
   /** CPU time of the process's other threads during a sample / its wall time (median; bench/lib/harness.ts). */
   otherThreads: number;
+  /** Hypervisor steal time during the samples / their wall time (bench/lib/harness.ts). */
+  steal: number;
 }
 
 export interface CaseResult {
